@@ -1,0 +1,67 @@
+"""Settings from MAGBOT_* environment variables and an optional .env file (DESIGN §2)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="MAGBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    token: SecretStr | None = None
+    database_url: str = "sqlite+aiosqlite:///magbot.db"
+    api_base_url: str = "https://api.telegram.org"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0"  # a webhook server listens on all interfaces
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    allowed_users: Annotated[frozenset[int], NoDecode] = frozenset()
+    send_rate: float = Field(default=25.0, gt=0, le=1000)
+    log_level: str = "INFO"
+
+    @field_validator("allowed_users", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        # "123, 456" -> {123, 456}; the usual way to write a list in an env file
+        if isinstance(value, str):
+            try:
+                return frozenset(int(part) for part in value.replace(",", " ").split())
+            except ValueError:
+                raise ValueError("must be Telegram user ids separated by commas") from None
+        return value
+
+    @field_validator("api_base_url", "webhook_url")
+    @classmethod
+    def _strip_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+
+def load_settings(*, require_token: bool = False, **overrides: object) -> Settings:
+    """Read and validate the settings once, turning errors into one clear line."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "?"
+        msg = err["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"MAGBOT_{field.upper()}: {msg}") from None
+    if require_token and (settings.token is None or not settings.token.get_secret_value()):
+        raise SettingsError("MAGBOT_TOKEN is not set: put the bot token from @BotFather in it")
+    return settings

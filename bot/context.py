@@ -1,0 +1,27 @@
+"""Typed bot_data and the callback context type used by every handler (STYLE: typed context)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram.ext import CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.config import Settings
+
+
+@dataclass
+class BotData:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    # Set by bot.scheduling when the application starts; Any keeps APScheduler
+    # types out of modules that do not schedule.
+    scheduler: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]

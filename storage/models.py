@@ -1,0 +1,296 @@
+"""The diary's tables (DESIGN §3, §5).
+
+Instants are UTC (`UTCDateTime`), shown in the user's zone by the bot. Every
+entry a person logged keeps the raw text it came from. All rows of a user hang
+off `user.id` with ON DELETE CASCADE, so erasing a person is one DELETE.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[str]: JSON(),
+    }
+
+
+def _user_fk() -> Mapped[int]:
+    return mapped_column(BigInteger, ForeignKey("user.id", ondelete="CASCADE"), index=True)
+
+
+class User(Base):
+    """A person, keyed by their Telegram user id; also holds their settings."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    quiet_start: Mapped[time] = mapped_column(Time, default=time(23, 0))
+    quiet_end: Mapped[time] = mapped_column(Time, default=time(7, 0))
+    goals: Mapped[list[str]] = mapped_column(default=list)
+    kidney_disease: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    # True when the label states elemental magnesium; False when the person gives
+    # the weight of the bisglycinate compound (about 14.1 % elemental).
+    label_elemental: Mapped[bool] = mapped_column(Boolean, default=True)
+    capsule_mg: Mapped[float] = mapped_column(Float, default=100.0)
+    magnesium_start: Mapped[date | None] = mapped_column(Date, default=None)
+    followup_first_min: Mapped[int] = mapped_column(Integer, default=120)
+    followup_every_min: Mapped[int] = mapped_column(Integer, default=240)
+    morning_time: Mapped[time | None] = mapped_column(Time, default=None)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Conversation state lives here, not in memory: which onboarding step the
+    # person is on, and which free-text answer the bot is waiting for.
+    onboarding_step: Mapped[str | None] = mapped_column(String(32), default=None)
+    awaiting: Mapped[str | None] = mapped_column(String(64), default=None)
+    upper_limit_noticed_on: Mapped[date | None] = mapped_column(Date, default=None)
+    created_at: Mapped[datetime]
+
+    dose_plan: Mapped[list[DosePlanItem]] = relationship(
+        back_populates="user",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="DosePlanItem.local_time",
+    )
+
+
+class DosePlanItem(Base):
+    """One planned dose a day: elemental mg at a local time."""
+
+    __tablename__ = "dose_plan_item"
+    __table_args__ = (UniqueConstraint("user_id", "local_time"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    amount_mg: Mapped[float] = mapped_column(Float)
+    local_time: Mapped[time] = mapped_column(Time)
+
+    user: Mapped[User] = relationship(back_populates="dose_plan")
+
+
+class Dose(Base):
+    __tablename__ = "dose"
+    __table_args__ = (CheckConstraint("status IN ('taken', 'skipped')", name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    taken_at: Mapped[datetime] = mapped_column(index=True)
+    amount_mg: Mapped[float | None] = mapped_column(Float, default=None)
+    count: Mapped[int | None] = mapped_column(Integer, default=None)
+    status: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))  # prompt / text
+    prompt_id: Mapped[int | None] = mapped_column(
+        ForeignKey("prompt.id", ondelete="SET NULL"), default=None
+    )
+    raw_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+
+class Attack(Base):
+    __tablename__ = "attack"
+    __table_args__ = (
+        CheckConstraint("kind IN ('migraine', 'headache')", name="kind"),
+        CheckConstraint("peak_intensity BETWEEN 0 AND 10", name="peak_intensity"),
+        Index("ix_attack_user_id_started_at", "user_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    kind: Mapped[str] = mapped_column(String(16))
+    peak_intensity: Mapped[int | None] = mapped_column(Integer, default=None)
+    symptoms: Mapped[list[str]] = mapped_column(default=list)
+    triggers: Mapped[list[str]] = mapped_column(default=list)
+    aura: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "gone" / "reduced" / "none": pain at the 2-hour follow-up against the start
+    response_2h: Mapped[str | None] = mapped_column(String(16), default=None)
+    raw_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+    updates: Mapped[list[AttackUpdate]] = relationship(
+        back_populates="attack",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="AttackUpdate.at",
+    )
+    medications: Mapped[list[MedicationTaken]] = relationship(
+        back_populates="attack", passive_deletes=True, order_by="MedicationTaken.taken_at"
+    )
+
+
+class AttackUpdate(Base):
+    __tablename__ = "attack_update"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    attack_id: Mapped[int] = mapped_column(ForeignKey("attack.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    intensity: Mapped[int | None] = mapped_column(Integer, default=None)
+    relief: Mapped[str | None] = mapped_column(String(16), default=None)
+    gone: Mapped[bool] = mapped_column(Boolean, default=False)
+    raw_text: Mapped[str] = mapped_column(Text, default="")
+
+    attack: Mapped[Attack] = relationship(back_populates="updates")
+
+
+class MedicationTaken(Base):
+    __tablename__ = "medication_taken"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    attack_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attack.id", ondelete="SET NULL"), default=None, index=True
+    )
+    name: Mapped[str] = mapped_column(String(64))
+    med_class: Mapped[str] = mapped_column(String(32))
+    dose_mg: Mapped[float | None] = mapped_column(Float, default=None)
+    taken_at: Mapped[datetime] = mapped_column(index=True)
+    raw_text: Mapped[str] = mapped_column(Text, default="")
+
+    attack: Mapped[Attack | None] = relationship(back_populates="medications")
+
+
+class Sleep(Base):
+    __tablename__ = "sleep"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    night: Mapped[date] = mapped_column(Date)  # the date the night began, local
+    quality: Mapped[int | None] = mapped_column(Integer, default=None)
+    hours: Mapped[float | None] = mapped_column(Float, default=None)
+    awakenings: Mapped[int | None] = mapped_column(Integer, default=None)
+    onset_minutes: Mapped[int | None] = mapped_column(Integer, default=None)
+    restless_legs: Mapped[bool] = mapped_column(Boolean, default=False)
+    cramps: Mapped[bool] = mapped_column(Boolean, default=False)
+    raw_text: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime]
+
+
+class Anxiety(Base):
+    __tablename__ = "anxiety"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    at: Mapped[datetime]
+    level: Mapped[int] = mapped_column(Integer)
+    raw_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class SideEffect(Base):
+    __tablename__ = "side_effect"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    at: Mapped[datetime]
+    effects: Mapped[list[str]] = mapped_column(default=list)
+    raw_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class JournalEntry(Base):
+    """What one message stored, in order, so /undo and /log can take it back.
+
+    `effects` records side effects to revert (e.g. the attack an end closed and
+    its previous end time), so undo is exact rather than a guess.
+    """
+
+    __tablename__ = "journal_entry"
+    __table_args__ = (Index("ix_journal_entry_user_id_id", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    group_id: Mapped[int] = mapped_column(BigInteger)  # entries of one message share it
+    kind: Mapped[str] = mapped_column(String(32))  # the table the row lives in
+    row_id: Mapped[int] = mapped_column(Integer)
+    effects: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+
+class Prompt(Base):
+    """A prompt due or sent: the database, not pickled jobs, says what is due (DESIGN §5)."""
+
+    __tablename__ = "prompt"
+    __table_args__ = (
+        UniqueConstraint("user_id", "kind", "scheduled_for"),
+        CheckConstraint(
+            "status IN ('pending', 'sending', 'sent', 'answered', 'missed', 'cancelled')",
+            name="status",
+        ),
+        Index("ix_prompt_status_scheduled_for", "status", "scheduled_for"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    kind: Mapped[str] = mapped_column(String(16))  # dose / followup / recurrence / morning
+    scheduled_for: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attack_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attack.id", ondelete="CASCADE"), default=None
+    )
+    amount_mg: Mapped[float | None] = mapped_column(Float, default=None)
+    claimed_at: Mapped[datetime | None] = mapped_column(default=None)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    outcome: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class ProcessedUpdate(Base):
+    """Telegram update ids already handled, so a redelivered update stores nothing twice."""
+
+    __tablename__ = "processed_update"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+# Tables that hold a person's data, for export and erasure (privacy, DESIGN §8).
+USER_TABLES: tuple[type[Base], ...] = (
+    User,
+    DosePlanItem,
+    Dose,
+    Attack,
+    AttackUpdate,
+    MedicationTaken,
+    Sleep,
+    Anxiety,
+    SideEffect,
+    JournalEntry,
+    Prompt,
+)
