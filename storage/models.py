@@ -135,6 +135,8 @@ class Attack(Base):
     ended_at: Mapped[datetime | None] = mapped_column(default=None)
     kind: Mapped[str] = mapped_column(String(16))
     peak_intensity: Mapped[int | None] = mapped_column(Integer, default=None)
+    # intensity when first logged: the 2-hour response is judged against it
+    start_intensity: Mapped[int | None] = mapped_column(Integer, default=None)
     symptoms: Mapped[list[str]] = mapped_column(default=list)
     triggers: Mapped[list[str]] = mapped_column(default=list)
     aura: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 04:35:45.764778
+Create Date: 2026-11-21 04:36:45.143328
 """
 
 from collections.abc import Sequence
@@ -75,6 +75,7 @@ def upgrade() -> None:
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("peak_intensity", sa.Integer(), nullable=True),
+        sa.Column("start_intensity", sa.Integer(), nullable=True),
         sa.Column("symptoms", sa.JSON(), nullable=False),
         sa.Column("triggers", sa.JSON(), nullable=False),
         sa.Column("aura", sa.Boolean(), nullable=False),

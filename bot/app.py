@@ -1,0 +1,82 @@
+"""The composition root: one place that wires settings, storage, handlers and the scheduler."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand
+from telegram.ext import AIORateLimiter, Application, ContextTypes, ExtBot
+
+from bot import scheduling, texts
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.context import BotData
+from bot.handlers import (
+    checkin,
+    errors,
+    gate,
+    onboarding,
+    privacy,
+    prompts,
+    settings_cmds,
+    summary,
+)
+from storage.db import make_engine, make_sessionmaker
+
+log = logging.getLogger(__name__)
+
+MagbotApp = Application[ExtBot[None], Any, dict[Any, Any], dict[Any, Any], BotData, Any]
+
+
+def build_application(settings: Settings, *, clock: Clock | None = None) -> MagbotApp:
+    """Build the bot; `post_init` starts the scheduler, `post_shutdown` closes what it opened."""
+    if settings.token is None:
+        raise ValueError("a token is required to build the application")
+    engine = make_engine(settings.database_url)
+    bot_data = BotData(
+        settings=settings,
+        engine=engine,
+        sessions=make_sessionmaker(engine),
+        clock=clock or SystemClock(),
+    )
+    context_types = ContextTypes(bot_data=lambda: bot_data)
+    root = settings.api_base_url
+    app: MagbotApp = (
+        Application.builder()
+        .token(settings.token.get_secret_value())
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .context_types(context_types)
+        # One budget for everything the bot sends; a 429 that still comes is
+        # waited out (retry_after) instead of dropping the message.
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.send_rate, max_retries=5))
+        .get_updates_read_timeout(40)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .job_queue(None)
+        .build()
+    )
+    # Order matters: the gate (allow-list, duplicate updates) runs first in its
+    # own group; commands before the free-text check-in, which takes any text.
+    gate.register(app)
+    onboarding.register(app)
+    settings_cmds.register(app)
+    summary.register(app)
+    privacy.register(app)
+    prompts.register(app)
+    checkin.register(app)
+    errors.register(app)
+    return app
+
+
+async def _post_init(app: MagbotApp) -> None:
+    await app.bot.set_my_commands(
+        [BotCommand(name, description) for name, description in texts.COMMANDS]
+    )
+    await scheduling.start(app)
+
+
+async def _post_shutdown(app: MagbotApp) -> None:
+    await scheduling.stop(app)
+    await app.bot_data.engine.dispose()
