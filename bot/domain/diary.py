@@ -1,0 +1,211 @@
+"""One person's diary as plain values: the input of the statistics, the chart and the report.
+
+Storage loads a user's rows into these frozen dataclasses; the pure domain code
+(`stats`, `summary_text`, `chart`, `report`) never sees SQL or Telegram.
+
+Conventions, checked on construction because a wrong one silently shifts every
+day-based figure:
+- every instant (`*_at`) is a timezone-aware datetime (UTC from the database;
+  any aware zone works, the domain converts to `Diary.tz` itself);
+- a calendar day (`Sleep.night`, `Diary.magnesium_start`) is a `date` in the
+  user's zone;
+- sequences may be lists or tuples, in any order;
+- codes (kinds, symptoms, triggers, side effects) use the spellings of DESIGN §4.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+MIGRAINE = "migraine"
+HEADACHE = "headache"
+ATTACK_KINDS = frozenset({MIGRAINE, HEADACHE})
+
+TAKEN = "taken"
+SKIPPED = "skipped"
+DOSE_STATUSES = frozenset({TAKEN, SKIPPED})
+
+# Attack.response_2h: what the person answered at the 2-hour follow-up.
+RESPONSE_GONE = "gone"
+RESPONSE_REDUCED = "reduced"
+RESPONSE_NONE = "none"
+RESPONSES = frozenset({RESPONSE_GONE, RESPONSE_REDUCED, RESPONSE_NONE})
+
+# AttackUpdate.relief: the words the follow-up buttons may store, mapped to a
+# 2-hour response. Anything else is ignored and the intensity decides.
+RELIEF_TO_RESPONSE: dict[str, str] = {
+    "gone": RESPONSE_GONE,
+    "pain_free": RESPONSE_GONE,
+    "reduced": RESPONSE_REDUCED,
+    "better": RESPONSE_REDUCED,
+    "improved": RESPONSE_REDUCED,
+    "none": RESPONSE_NONE,
+    "same": RESPONSE_NONE,
+    "worse": RESPONSE_NONE,
+}
+
+
+def _require_aware(value: datetime, what: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{what} must be timezone-aware, got {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedDose:
+    """One dose of the current plan: a local clock time and elemental mg."""
+
+    local_time: time
+    amount_mg: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AttackUpdate:
+    """A follow-up answer: pain now (0-10), relief words, or "gone"."""
+
+    at: datetime
+    intensity: int | None = None
+    relief: str | None = None
+    gone: bool = False
+
+    def __post_init__(self) -> None:
+        _require_aware(self.at, "AttackUpdate.at")
+
+
+@dataclass(frozen=True, slots=True)
+class Attack:
+    """A migraine or other headache.
+
+    `ended_at` is None while it is open; an update with `gone=True` also ends
+    it. `peak_intensity` is the worst pain reported (0-10); the statistics take
+    the maximum of it and of the updates' intensities. `response_2h` is the
+    stored 2-hour answer ("gone"/"reduced"/"none"), if the follow-up asked.
+    """
+
+    id: int
+    started_at: datetime
+    ended_at: datetime | None = None
+    kind: str = MIGRAINE
+    peak_intensity: int | None = None
+    symptoms: Sequence[str] = ()
+    triggers: Sequence[str] = ()
+    aura: bool = False
+    updates: Sequence[AttackUpdate] = ()
+    response_2h: str | None = None
+
+    def __post_init__(self) -> None:
+        _require_aware(self.started_at, "Attack.started_at")
+        if self.ended_at is not None:
+            _require_aware(self.ended_at, "Attack.ended_at")
+        if self.kind not in ATTACK_KINDS:
+            raise ValueError(f"Attack.kind must be one of {sorted(ATTACK_KINDS)}")
+        if self.response_2h is not None and self.response_2h not in RESPONSES:
+            raise ValueError(f"Attack.response_2h must be one of {sorted(RESPONSES)}")
+
+
+@dataclass(frozen=True, slots=True)
+class Dose:
+    """A magnesium dose answered or logged: `amount_mg` is elemental magnesium.
+
+    A taken dose without an amount counts as the plan's average dose.
+    """
+
+    taken_at: datetime
+    amount_mg: float | None = None
+    status: str = TAKEN
+
+    def __post_init__(self) -> None:
+        _require_aware(self.taken_at, "Dose.taken_at")
+        if self.status not in DOSE_STATUSES:
+            raise ValueError(f"Dose.status must be one of {sorted(DOSE_STATUSES)}")
+
+
+@dataclass(frozen=True, slots=True)
+class MedicationTaken:
+    """Any medicine taken; `name` is the generic name (see `medicines.canonical_name`).
+
+    `attack_id` links it to the attack it treated. An acute medicine without a
+    link that was taken while an attack was going on is attributed to it.
+    """
+
+    name: str
+    taken_at: datetime
+    dose_mg: float | None = None
+    attack_id: int | None = None
+
+    def __post_init__(self) -> None:
+        _require_aware(self.taken_at, "MedicationTaken.taken_at")
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    """One night, dated by the local day on which the night began."""
+
+    night: date
+    quality: int | None = None
+    hours: float | None = None
+    awakenings: int | None = None
+    onset_minutes: int | None = None
+    restless_legs: bool | None = None
+    cramps: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Anxiety:
+    at: datetime
+    level: int
+
+    def __post_init__(self) -> None:
+        _require_aware(self.at, "Anxiety.at")
+
+
+@dataclass(frozen=True, slots=True)
+class SideEffect:
+    at: datetime
+    effects: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        _require_aware(self.at, "SideEffect.at")
+
+
+@dataclass(frozen=True, slots=True)
+class Diary:
+    """Everything one person logged, plus what the figures need from their settings.
+
+    `magnesium_start` is the date set at onboarding; when None the first taken
+    dose's local date is used. `dose_plan` is the current plan and is applied
+    to every past day (the diary keeps no plan history). `created_at` is when
+    the person started the bot: with the first entry it marks the start of the
+    observed time, which the rates per 28 days are divided by.
+    """
+
+    tz: str
+    created_at: datetime
+    magnesium_start: date | None = None
+    dose_plan: Sequence[PlannedDose] = ()
+    attacks: Sequence[Attack] = ()
+    doses: Sequence[Dose] = ()
+    medications: Sequence[MedicationTaken] = ()
+    sleep: Sequence[Sleep] = ()
+    anxiety: Sequence[Anxiety] = ()
+    side_effects: Sequence[SideEffect] = field(default=())
+
+    def __post_init__(self) -> None:
+        _require_aware(self.created_at, "Diary.created_at")
+        ZoneInfo(self.tz)  # raises ZoneInfoNotFoundError for an unknown zone
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+    def is_empty(self) -> bool:
+        return not (
+            self.attacks
+            or self.doses
+            or self.medications
+            or self.sleep
+            or self.anxiety
+            or self.side_effects
+        )
