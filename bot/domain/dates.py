@@ -1,0 +1,33 @@
+"""Calendar dates people type ("2026-09-01", "1 September", "3 weeks ago")."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+_DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$")
+
+
+def parse_past_date(text: str, local_now: datetime) -> date | None:
+    """A date on or before today in the writer's zone, or None when it can't be read."""
+    cleaned = text.strip()
+    if not cleaned or len(cleaned) > 64:
+        return None
+    try:
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        pass
+    import dateparser  # slow to import; only needed here and in the parser
+
+    found = dateparser.parse(
+        cleaned,
+        languages=["en"],
+        settings={
+            "PREFER_DATES_FROM": "past",
+            "RELATIVE_BASE": local_now.replace(tzinfo=None),
+            "PREFER_DAY_OF_MONTH": "first",
+            # 01.09.2026 is written day first wherever dots are used
+            "DATE_ORDER": "DMY" if _DOTTED.match(cleaned) else "MDY",
+        },
+    )
+    return found.date() if found else None

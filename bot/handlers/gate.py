@@ -1,0 +1,35 @@
+"""The first handler group: who may talk to the bot, and each update handled once."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+
+from bot import texts
+from bot.context import Context
+from storage import queries
+
+GROUP = -10
+
+
+async def gate(update: Update, ctx: Context) -> None:
+    """Drop updates from outside a private chat or the allow-list, and redeliveries."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None or chat.type != ChatType.PRIVATE:
+        raise ApplicationHandlerStop
+    allowed = ctx.bot_data.settings.allowed_users
+    if allowed and user.id not in allowed:
+        if update.message:
+            await update.message.reply_text(texts.NOT_ALLOWED)
+        elif update.callback_query:
+            await update.callback_query.answer(texts.NOT_ALLOWED)
+        raise ApplicationHandlerStop
+    async with ctx.bot_data.sessions.begin() as session:
+        first_time = await queries.claim_update(session, update.update_id, ctx.bot_data.clock.now())
+    if not first_time:
+        raise ApplicationHandlerStop
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(TypeHandler(Update, gate), group=GROUP)

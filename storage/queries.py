@@ -1,0 +1,70 @@
+"""Queries as functions that take the session. Every query is scoped to one user."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import USER_TABLES, DosePlanItem, ProcessedUpdate, User
+
+DEFAULT_PLAN = ((200.0, time(21, 30)),)
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User | None:
+    return await session.get(User, user_id, options=[selectinload(User.dose_plan)])
+
+
+async def create_user(session: AsyncSession, user_id: int, chat_id: int, now: datetime) -> User:
+    """A new person with the defaults every onboarding step falls back to."""
+    user = User(
+        id=user_id,
+        chat_id=chat_id,
+        timezone="UTC",
+        quiet_start=time(23, 0),
+        quiet_end=time(7, 0),
+        goals=["migraine"],
+        created_at=now,
+        dose_plan=[DosePlanItem(amount_mg=mg, local_time=at) for mg, at in DEFAULT_PLAN],
+    )
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def set_dose_plan(session: AsyncSession, user: User, plan: list[tuple[float, time]]) -> None:
+    await session.execute(delete(DosePlanItem).where(DosePlanItem.user_id == user.id))
+    await session.flush()
+    user.dose_plan = [DosePlanItem(amount_mg=mg, local_time=at) for mg, at in plan]
+    await session.flush()
+
+
+async def claim_update(session: AsyncSession, update_id: int, now: datetime) -> bool:
+    """Record an update id; False when it was handled before (a redelivery)."""
+    try:
+        async with session.begin_nested():
+            await session.execute(
+                insert(ProcessedUpdate).values(update_id=update_id, processed_at=now)
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+async def release_update(session: AsyncSession, update_id: int) -> None:
+    """Forget an update whose handling failed, so a redelivery can try again."""
+    await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id))
+
+
+async def delete_user_data(session: AsyncSession, user_id: int) -> None:
+    """Erase every row of a person, child tables first (works without FK cascades too)."""
+    for model in reversed(USER_TABLES):
+        column = model.id if model is User else model.user_id  # type: ignore[attr-defined]
+        await session.execute(delete(model).where(column == user_id))
+
+
+async def user_ids(session: AsyncSession) -> list[int]:
+    return list((await session.scalars(select(User.id))).all())
