@@ -80,8 +80,10 @@ class Attack:
 
     `ended_at` is None while it is open; an update with `gone=True` also ends
     it. `peak_intensity` is the worst pain reported (0-10); the statistics take
-    the maximum of it and of the updates' intensities. `response_2h` is the
-    stored 2-hour answer ("gone"/"reduced"/"none"), if the follow-up asked.
+    the maximum of it, `start_intensity` and the updates' intensities.
+    `start_intensity` is the pain when first logged, the reference for the
+    2-hour response when no update came before the first medicine.
+    `response_2h` is the stored 2-hour answer ("gone"/"reduced"/"none").
     """
 
     id: int
@@ -94,6 +96,7 @@ class Attack:
     aura: bool = False
     updates: Sequence[AttackUpdate] = ()
     response_2h: str | None = None
+    start_intensity: int | None = None
 
     def __post_init__(self) -> None:
         _require_aware(self.started_at, "Attack.started_at")
@@ -128,12 +131,15 @@ class MedicationTaken:
 
     `attack_id` links it to the attack it treated. An acute medicine without a
     link that was taken while an attack was going on is attributed to it.
+    `med_class` is the stored class (a `MedClass` value); when None it is
+    looked up from the name.
     """
 
     name: str
     taken_at: datetime
     dose_mg: float | None = None
     attack_id: int | None = None
+    med_class: str | None = None
 
     def __post_init__(self) -> None:
         _require_aware(self.taken_at, "MedicationTaken.taken_at")
