@@ -16,6 +16,7 @@ from bot.handlers import (
     checkin,
     errors,
     gate,
+    history,
     onboarding,
     privacy,
     prompts,
@@ -65,6 +66,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Magb
     summary.register(app)
     privacy.register(app)
     prompts.register(app)
+    history.register(app)
     checkin.register(app)
     errors.register(app)
     return app

@@ -31,3 +31,29 @@ def parse_past_date(text: str, local_now: datetime) -> date | None:
         },
     )
     return found.date() if found else None
+
+
+def parse_past_datetime(text: str, local_now: datetime) -> datetime | None:
+    """A moment on or before now in the writer's zone: "14:30", "yesterday 9pm", "2 hours ago"."""
+    cleaned = text.strip()
+    if not cleaned or len(cleaned) > 64:
+        return None
+    import dateparser
+
+    found = dateparser.parse(
+        cleaned,
+        languages=["en"],
+        settings={
+            "PREFER_DATES_FROM": "past",
+            "RELATIVE_BASE": local_now.replace(tzinfo=None),
+            "RETURN_AS_TIMEZONE_AWARE": False,
+        },
+    )
+    if found is None:
+        return None
+    moment = found.replace(tzinfo=local_now.tzinfo)
+    if moment > local_now:  # "21:00" typed at 10:00 means yesterday evening
+        from datetime import timedelta
+
+        moment -= timedelta(days=1)
+    return moment if moment <= local_now else None

@@ -1,0 +1,740 @@
+"""Storing what a person logged, with its effects, and taking it back.
+
+The glue between the parser's entries (plain dicts, DESIGN §4), the safety
+rules and the tables. Handlers call these inside their transaction; every
+function takes the session. Each stored row gets a journal entry so /undo and
+/log can remove it exactly, side effects included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import texts_entries as tx
+from bot.domain import safety
+from bot.domain.medicines import ACUTE_CLASSES, MedClass, medication_class
+from bot.scheduling import plan
+from bot.user_settings import elemental_mg
+from storage.models import (
+    Anxiety,
+    Attack,
+    AttackUpdate,
+    Dose,
+    JournalEntry,
+    MedicationTaken,
+    Prompt,
+    SideEffect,
+    Sleep,
+    User,
+)
+
+# An attack still open after this long is treated as forgotten, not ongoing.
+OPEN_ATTACK_HORIZON = timedelta(hours=72)
+# A dose logged by text this close to a planned dose answers that dose's prompt.
+PROMPT_MATCH_WINDOW = timedelta(hours=3)
+# "slept badly" written before 20:00 is about the night that began yesterday.
+NIGHT_ROLLOVER = timedelta(hours=20)
+
+ROW_MODELS: dict[str, Any] = {
+    "attack": Attack,
+    "attack_update": AttackUpdate,
+    "dose": Dose,
+    "medication": MedicationTaken,
+    "sleep": Sleep,
+    "anxiety": Anxiety,
+    "side_effect": SideEffect,
+}
+
+
+@dataclass
+class Stored:
+    """What one message stored, for the reply."""
+
+    lines: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    attack: Attack | None = None
+    needs_open_attack: bool = False  # an update or end came with no open attack
+    pending_update: dict[str, Any] | None = None
+
+
+def _when(value: str | None, default: datetime) -> datetime:
+    if not value:
+        return default
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return default
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=default.tzinfo)
+
+
+def _button_group(now: datetime) -> int:
+    """A journal group for what a button stored (a message's group is its update id).
+
+    Milliseconds since the epoch: far above any update id, and distinct for one
+    person's taps, which is all a group needs (groups are looked up per user).
+    """
+    return int(now.timestamp() * 1000)
+
+
+def _journal(
+    session: AsyncSession,
+    user: User,
+    group: int,
+    kind: str,
+    row_id: int,
+    now: datetime,
+    **effects: Any,
+) -> None:
+    session.add(
+        JournalEntry(
+            user_id=user.id,
+            group_id=group,
+            kind=kind,
+            row_id=row_id,
+            effects=effects,
+            created_at=now,
+        )
+    )
+
+
+async def open_attack(session: AsyncSession, user: User, now: datetime) -> Attack | None:
+    """The person's most recent attack that has not ended, started in the last 72 h."""
+    return (
+        await session.scalars(
+            select(Attack)
+            .where(
+                Attack.user_id == user.id,
+                Attack.ended_at.is_(None),
+                Attack.started_at > now - OPEN_ATTACK_HORIZON,
+                Attack.started_at <= now + timedelta(minutes=5),
+            )
+            .order_by(Attack.started_at.desc())
+            .limit(1)
+        )
+    ).first()
+
+
+async def store_entries(
+    session: AsyncSession,
+    user: User,
+    entries: list[dict[str, Any]],
+    *,
+    raw_text: str,
+    group: int,
+    sent_at: datetime,
+    now: datetime,
+) -> Stored:
+    """Store parsed entries of one message; `sent_at` is the message's own date."""
+    out = Stored()
+    for entry in entries:
+        kind = entry.get("type")
+        if kind == "attack":
+            await _store_attack(session, user, entry, raw_text, group, sent_at, now, out)
+        elif kind == "attack_update":
+            await _store_update(session, user, entry, raw_text, group, sent_at, now, out)
+        elif kind == "attack_end":
+            await _store_end(session, user, entry, raw_text, group, sent_at, now, out)
+        elif kind == "dose":
+            await _store_dose(session, user, entry, raw_text, group, sent_at, now, out)
+        elif kind == "sleep":
+            await _store_sleep(session, user, entry, raw_text, group, sent_at, now, out)
+        elif kind == "anxiety" and entry.get("level") is not None:
+            row = Anxiety(user_id=user.id, at=sent_at, level=int(entry["level"]), raw_text=raw_text)
+            session.add(row)
+            await session.flush()
+            _journal(session, user, group, "anxiety", row.id, now)
+            out.lines.append(tx.anxiety_line(row.level))
+        elif kind == "side_effect" and entry.get("effects"):
+            await _store_side_effect(session, user, entry, raw_text, group, sent_at, now, out)
+        elif kind == "medication" and entry.get("name"):
+            attack = await open_attack(session, user, sent_at)
+            await _store_medication(
+                session, user, entry, attack, raw_text, group, sent_at, now, out
+            )
+    return out
+
+
+async def _store_attack(
+    session: AsyncSession,
+    user: User,
+    entry: dict[str, Any],
+    raw: str,
+    group: int,
+    sent_at: datetime,
+    now: datetime,
+    out: Stored,
+) -> None:
+    intensity = entry.get("intensity")
+    started = _when(entry.get("started_at"), sent_at)
+    ended = _when(entry.get("ended_at"), sent_at) if entry.get("ended_at") else None
+    symptoms = list(dict.fromkeys(entry.get("symptoms") or []))
+    current = await open_attack(session, user, sent_at)
+    if current is not None and not entry.get("started_at") and ended is None:
+        # "migraine 8/10" while one is open is news about that attack, not a new one
+        before = {
+            "peak": current.peak_intensity,
+            "symptoms": current.symptoms,
+            "triggers": current.triggers,
+            "kind": current.kind,
+        }
+        current.symptoms = list(dict.fromkeys([*current.symptoms, *symptoms]))
+        current.triggers = list(dict.fromkeys([*current.triggers, *(entry.get("triggers") or [])]))
+        if entry.get("kind") == "migraine":
+            current.kind = "migraine"
+        current.aura = current.aura or "aura" in symptoms
+        update_id = None
+        if intensity is not None:
+            current.peak_intensity = max(current.peak_intensity or 0, int(intensity))
+            row = AttackUpdate(
+                user_id=user.id,
+                attack_id=current.id,
+                at=sent_at,
+                intensity=int(intensity),
+                raw_text=raw,
+            )
+            session.add(row)
+            await session.flush()
+            update_id = row.id
+        _journal(
+            session,
+            user,
+            group,
+            "attack_merge",
+            current.id,
+            now,
+            before=before,
+            update_id=update_id,
+        )
+        meds = [
+            await _store_medication(
+                session, user, med, current, raw, group, sent_at, now, out, quiet=True
+            )
+            for med in entry.get("medications") or []
+        ]
+        out.attack = current
+        out.lines.append(tx.attack_line(current, user.timezone, now=now, meds=meds, continued=True))
+        return
+    attack = Attack(
+        user_id=user.id,
+        started_at=started,
+        ended_at=ended if ended and ended > started else None,
+        kind=entry.get("kind") or "headache",
+        peak_intensity=intensity,
+        start_intensity=intensity,
+        symptoms=symptoms,
+        triggers=list(dict.fromkeys(entry.get("triggers") or [])),
+        aura="aura" in symptoms,
+        raw_text=raw,
+        created_at=now,
+    )
+    session.add(attack)
+    await session.flush()
+    _journal(session, user, group, "attack", attack.id, now)
+    meds = [
+        await _store_medication(
+            session, user, med, attack, raw, group, sent_at, now, out, quiet=True
+        )
+        for med in entry.get("medications") or []
+    ]
+    if attack.ended_at is None:
+        await plan.schedule_followups(session, user, attack, now)
+    out.attack = attack
+    out.lines.append(tx.attack_line(attack, user.timezone, now=now, meds=meds))
+
+
+async def record_attack_update(
+    session: AsyncSession,
+    user: User,
+    attack: Attack,
+    *,
+    at: datetime,
+    intensity: int | None,
+    gone: bool,
+    raw_text: str,
+    group: int | None = None,
+    now: datetime | None = None,
+) -> AttackUpdate:
+    """Pain now, from a check-in or a follow-up; raises the peak."""
+    row = AttackUpdate(
+        user_id=user.id,
+        attack_id=attack.id,
+        at=at,
+        intensity=intensity,
+        gone=gone,
+        raw_text=raw_text,
+    )
+    session.add(row)
+    before_peak = attack.peak_intensity
+    if intensity is not None:
+        attack.peak_intensity = max(attack.peak_intensity or 0, intensity)
+        if attack.start_intensity is None:
+            attack.start_intensity = intensity
+    await session.flush()
+    when = now or at
+    group = group if group is not None else _button_group(when)
+    _journal(
+        session,
+        user,
+        group,
+        "attack_update",
+        row.id,
+        when,
+        attack_id=attack.id,
+        prev_peak=before_peak,
+    )
+    return row
+
+
+async def _store_update(
+    session: AsyncSession,
+    user: User,
+    entry: dict[str, Any],
+    raw: str,
+    group: int,
+    sent_at: datetime,
+    now: datetime,
+    out: Stored,
+) -> None:
+    attack = await open_attack(session, user, sent_at)
+    if attack is None:
+        out.needs_open_attack = True
+        out.pending_update = entry
+        return
+    intensity = entry.get("intensity")
+    at = _when(entry.get("at"), sent_at)
+    await record_attack_update(
+        session,
+        user,
+        attack,
+        at=at,
+        intensity=int(intensity) if intensity is not None else None,
+        gone=intensity == 0,
+        raw_text=raw,
+        group=group,
+        now=now,
+    )
+    out.attack = attack
+    out.lines.append(tx.update_line(attack, intensity))
+
+
+async def close_attack(
+    session: AsyncSession,
+    user: User,
+    attack: Attack,
+    ended_at: datetime,
+    raw_text: str,
+    *,
+    group: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """End an attack: stop its follow-ups and plan the +24 h "did it come back?" check."""
+    previous = attack.ended_at
+    attack.ended_at = max(ended_at, attack.started_at)
+    await plan.cancel_followups(session, attack.id)
+    await plan.schedule_recurrence_check(session, user, attack, now or ended_at)
+    when = now or ended_at
+    group = group if group is not None else _button_group(when)
+    prev = previous.isoformat() if previous else None
+    _journal(session, user, group, "attack_end", attack.id, when, prev_ended_at=prev)
+
+
+async def _store_end(
+    session: AsyncSession,
+    user: User,
+    entry: dict[str, Any],
+    raw: str,
+    group: int,
+    sent_at: datetime,
+    now: datetime,
+    out: Stored,
+) -> None:
+    attack = await open_attack(session, user, sent_at)
+    if attack is None:
+        out.needs_open_attack = True
+        return
+    ended = min(_when(entry.get("ended_at"), sent_at), sent_at)
+    await close_attack(session, user, attack, ended, raw, group=group, now=now)
+    out.lines.append(tx.end_line(attack, user.timezone))
+
+
+async def record_dose(
+    session: AsyncSession,
+    user: User,
+    *,
+    amount_mg: float | None,
+    count: int | None,
+    taken_at: datetime,
+    skipped: bool,
+    source: str,
+    raw_text: str,
+    prompt_id: int | None = None,
+    group: int | None = None,
+    now: datetime | None = None,
+) -> list[str]:
+    """Store a dose; returns the safety notices to show (upper limit, spacing)."""
+    now = now or taken_at
+    if amount_mg is None and count and not skipped:
+        amount_mg = count * user.capsule_mg
+    if amount_mg is None and not skipped:
+        amount_mg = _planned_amount(user, taken_at)
+    if user.magnesium_start is None and not skipped:
+        user.magnesium_start = taken_at.astimezone(ZoneInfo(user.timezone)).date()
+    dose = Dose(
+        user_id=user.id,
+        taken_at=taken_at,
+        amount_mg=None if skipped else amount_mg,
+        count=count,
+        status="skipped" if skipped else "taken",
+        source=source,
+        prompt_id=prompt_id,
+        raw_text=raw_text,
+        created_at=now,
+    )
+    session.add(dose)
+    await session.flush()
+    _journal(
+        session, user, group if group is not None else _button_group(now), "dose", dose.id, now
+    )
+    if prompt_id is None:
+        await _answer_matching_prompt(session, user, taken_at, now)
+    if skipped:
+        return []
+    notices = []
+    limit = await _upper_limit_notice(session, user, taken_at)
+    if limit:
+        notices.append(limit)
+    notices += await _spacing_notices_for_dose(session, user, taken_at)
+    return notices
+
+
+def _planned_amount(user: User, at: datetime) -> float | None:
+    """The planned dose nearest in time of day, for "took my magnesium"."""
+    if not user.dose_plan:
+        return None
+    local = at.astimezone(ZoneInfo(user.timezone))
+    minutes = local.hour * 60 + local.minute
+
+    def distance(item: Any) -> int:
+        d = abs(item.local_time.hour * 60 + item.local_time.minute - minutes)
+        return min(d, 1440 - d)
+
+    return float(min(user.dose_plan, key=distance).amount_mg)
+
+
+async def _answer_matching_prompt(
+    session: AsyncSession, user: User, taken_at: datetime, now: datetime
+) -> None:
+    """A dose logged by text counts like a prompted one: its prompt is answered, not sent."""
+    prompt = (
+        await session.scalars(
+            select(Prompt)
+            .where(
+                Prompt.user_id == user.id,
+                Prompt.kind == "dose",
+                Prompt.status.in_(("pending", "sent")),
+                Prompt.scheduled_for.between(
+                    taken_at - PROMPT_MATCH_WINDOW, taken_at + PROMPT_MATCH_WINDOW
+                ),
+            )
+            .order_by(Prompt.scheduled_for)
+            .limit(1)
+        )
+    ).first()
+    if prompt is not None:
+        prompt.status = "answered"
+        prompt.answered_at = now
+        prompt.outcome = "logged by text"
+
+
+def _local_day_bounds(user: User, at: datetime) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(user.timezone)
+    day = at.astimezone(zone).date()
+    start = datetime(day.year, day.month, day.day, tzinfo=zone)
+    end = start + timedelta(days=1)
+    return start, datetime(end.year, end.month, end.day, tzinfo=zone)
+
+
+async def _upper_limit_notice(session: AsyncSession, user: User, at: datetime) -> str | None:
+    """The calm upper-limit notice, at most once a day."""
+    start, end = _local_day_bounds(user, at)
+    amounts = (
+        await session.scalars(
+            select(Dose.amount_mg).where(
+                Dose.user_id == user.id,
+                Dose.status == "taken",
+                Dose.taken_at >= start,
+                Dose.taken_at < end,
+            )
+        )
+    ).all()
+    total = safety.over_upper_limit(amounts)
+    day = start.date()
+    if total is None or user.upper_limit_noticed_on == day:
+        return None
+    user.upper_limit_noticed_on = day
+    return tx.upper_limit(total)
+
+
+async def _spacing_notices_for_dose(
+    session: AsyncSession, user: User, dose_at: datetime
+) -> list[str]:
+    meds = (
+        await session.scalars(
+            select(MedicationTaken).where(
+                MedicationTaken.user_id == user.id,
+                MedicationTaken.taken_at.between(
+                    dose_at - timedelta(hours=6), dose_at + timedelta(hours=6)
+                ),
+            )
+        )
+    ).all()
+    notices = []
+    for med in meds:
+        med_class = MedClass(med.med_class)
+        if med_class in safety.SPACED_CLASSES and safety.too_close(
+            med_class, med.taken_at, dose_at
+        ):
+            notices.append(tx.spacing(med.name, med_class))
+    return notices
+
+
+async def _store_dose(
+    session: AsyncSession,
+    user: User,
+    entry: dict[str, Any],
+    raw: str,
+    group: int,
+    sent_at: datetime,
+    now: datetime,
+    out: Stored,
+) -> None:
+    amount = entry.get("amount_mg")
+    amount = elemental_mg(user, float(amount)) if amount is not None else None
+    count = entry.get("count")
+    skipped = bool(entry.get("skipped"))
+    taken_at = min(_when(entry.get("taken_at"), sent_at), sent_at)
+    notices = await record_dose(
+        session,
+        user,
+        amount_mg=amount,
+        count=int(count) if count else None,
+        taken_at=taken_at,
+        skipped=skipped,
+        source="text",
+        raw_text=raw,
+        group=group,
+        now=now,
+    )
+    dose = (
+        await session.scalars(
+            select(Dose).where(Dose.user_id == user.id).order_by(Dose.id.desc()).limit(1)
+        )
+    ).one()
+    out.lines.append(tx.dose_line(dose, user.timezone))
+    out.notices += notices
+
+
+async def _store_sleep(
+    session: AsyncSession,
+    user: User,
+    entry: dict[str, Any],
+    raw: str,
+    group: int,
+    sent_at: datetime,
+    now: datetime,
+    out: Stored,
+) -> None:
+    night = (sent_at.astimezone(ZoneInfo(user.timezone)) - NIGHT_ROLLOVER).date()
+    row = Sleep(
+        user_id=user.id,
+        night=night,
+        quality=entry.get("quality"),
+        hours=entry.get("hours"),
+        awakenings=entry.get("awakenings"),
+        onset_minutes=entry.get("onset_minutes"),
+        restless_legs=bool(entry.get("restless_legs")),
+        cramps=bool(entry.get("cramps")),
+        raw_text=raw,
+        recorded_at=sent_at,
+    )
+    session.add(row)
+    await session.flush()
+    _journal(session, user, group, "sleep", row.id, now)
+    out.lines.append(tx.sleep_line(row))
+
+
+async def _store_side_effect(
+    session: AsyncSession,
+    user: User,
+    entry: dict[str, Any],
+    raw: str,
+    group: int,
+    sent_at: datetime,
+    now: datetime,
+    out: Stored,
+) -> None:
+    row = SideEffect(user_id=user.id, at=sent_at, effects=list(entry["effects"]), raw_text=raw)
+    session.add(row)
+    await session.flush()
+    _journal(session, user, group, "side_effect", row.id, now)
+    out.lines.append(tx.side_effect_line(row.effects))
+    recent = (
+        await session.execute(
+            select(SideEffect.at, SideEffect.effects).where(
+                SideEffect.user_id == user.id, SideEffect.at > sent_at - safety.GI_WINDOW
+            )
+        )
+    ).all()
+    if safety.recurring_gi([(at, effects) for at, effects in recent], sent_at):
+        out.notices.append(tx.GI_HINT)
+
+
+async def _store_medication(
+    session: AsyncSession,
+    user: User,
+    entry: dict[str, Any],
+    attack: Attack | None,
+    raw: str,
+    group: int,
+    sent_at: datetime,
+    now: datetime,
+    out: Stored,
+    *,
+    quiet: bool = False,
+) -> MedicationTaken:
+    name = str(entry["name"])
+    med_class = medication_class(name)
+    taken_at = min(_when(entry.get("taken_at"), sent_at), sent_at)
+    linked = attack if attack is not None and med_class in ACUTE_CLASSES else None
+    row = MedicationTaken(
+        user_id=user.id,
+        attack_id=linked.id if linked else None,
+        name=name,
+        med_class=med_class.value,
+        dose_mg=entry.get("dose_mg"),
+        taken_at=taken_at,
+        raw_text=raw,
+    )
+    session.add(row)
+    await session.flush()
+    _journal(session, user, group, "medication", row.id, now)
+    if not quiet:
+        out.lines.append(tx.medication_line(row))
+    if med_class in safety.SPACED_CLASSES:
+        before, after = safety.spacing_window(med_class)
+        doses = (
+            await session.scalars(
+                select(Dose.taken_at).where(
+                    Dose.user_id == user.id,
+                    Dose.status == "taken",
+                    Dose.taken_at.between(taken_at - after, taken_at + before),
+                )
+            )
+        ).all()
+        if any(safety.too_close(med_class, taken_at, d) for d in doses):
+            out.notices.append(tx.spacing(name, med_class))
+    return row
+
+
+# --- undo ------------------------------------------------------------------------
+
+
+async def undo_last(session: AsyncSession, user: User, now: datetime) -> list[str] | None:
+    """Remove what the last message stored, with its effects. None when there is nothing."""
+    last = (
+        await session.scalars(
+            select(JournalEntry)
+            .where(JournalEntry.user_id == user.id)
+            .order_by(JournalEntry.id.desc())
+            .limit(1)
+        )
+    ).first()
+    if last is None:
+        return None
+    entries = (
+        await session.scalars(
+            select(JournalEntry)
+            .where(JournalEntry.user_id == user.id, JournalEntry.group_id == last.group_id)
+            .order_by(JournalEntry.id.desc())
+        )
+    ).all()
+    described = []
+    for entry in entries:
+        described.append(await undo_entry(session, user, entry, now))
+    return [d for d in described if d]
+
+
+async def undo_entry(session: AsyncSession, user: User, entry: JournalEntry, now: datetime) -> str:
+    """Revert one journal entry and delete it; returns a description of what was removed."""
+    kind, effects = entry.kind, entry.effects or {}
+    description = ""
+    if kind == "attack_end":
+        attack = await session.get(Attack, entry.row_id)
+        if attack is not None and attack.user_id == user.id:
+            prev = effects.get("prev_ended_at")
+            attack.ended_at = datetime.fromisoformat(prev) if prev else None
+            await session.execute(
+                delete(Prompt).where(
+                    Prompt.attack_id == attack.id,
+                    Prompt.kind == "recurrence",
+                    Prompt.status == "pending",
+                )
+            )
+            if attack.ended_at is None:
+                await plan.schedule_followups(session, user, attack, now)
+            description = tx.UNDONE_END
+    elif kind == "attack_merge":
+        attack = await session.get(Attack, entry.row_id)
+        before = effects.get("before") or {}
+        if attack is not None and attack.user_id == user.id:
+            attack.peak_intensity = before.get("peak")
+            attack.symptoms = before.get("symptoms", attack.symptoms)
+            attack.triggers = before.get("triggers", attack.triggers)
+            attack.kind = before.get("kind", attack.kind)
+            if effects.get("update_id"):
+                await session.execute(
+                    delete(AttackUpdate).where(
+                        AttackUpdate.id == effects["update_id"], AttackUpdate.user_id == user.id
+                    )
+                )
+            description = tx.UNDONE_MERGE
+    elif kind == "attack_update":
+        attack = await session.get(Attack, effects.get("attack_id") or 0)
+        if attack is not None and attack.user_id == user.id:
+            attack.peak_intensity = effects.get("prev_peak")
+        description = await _delete_row(session, user, "attack_update", entry.row_id, now)
+    else:
+        description = await _delete_row(session, user, kind, entry.row_id, now)
+    await session.delete(entry)
+    await session.flush()
+    return description
+
+
+async def _delete_row(
+    session: AsyncSession, user: User, kind: str, row_id: int, now: datetime
+) -> str:
+    model = ROW_MODELS.get(kind)
+    if model is None:
+        return ""
+    row = await session.get(model, row_id)
+    if row is None or row.user_id != user.id:
+        return ""
+    description = tx.describe_row(kind, row, user.timezone, now)
+    if kind == "attack":
+        # its medicines stay as medicines taken; its journal lines go with it
+        await session.execute(
+            delete(JournalEntry).where(
+                JournalEntry.user_id == user.id,
+                JournalEntry.kind.in_(("attack_end", "attack_merge")),
+                JournalEntry.row_id == row_id,
+            )
+        )
+    await session.delete(row)
+    await session.flush()
+    return description

@@ -1,0 +1,66 @@
+"""/summary and /report: is the magnesium helping? Text and chart, or a PDF for a clinician."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from telegram import Update
+from telegram.constants import ChatAction
+from telegram.ext import Application, CommandHandler
+
+from bot import texts
+from bot.context import Context
+from bot.diary_loader import load_diary
+from bot.domain import chart, report, stats, summary_text
+from bot.domain.commands import BadArgument, parse_period
+from bot.domain.diary import Diary
+from bot.handlers.common import command_args, load_or_create_user, reply
+
+REPORT_CAPTION = "Your diary for your clinician (last 90 days, before vs on magnesium)."
+
+
+def _render(diary: Diary, period: str, now: datetime) -> tuple[str, bytes | None]:
+    start, end = stats.period_bounds(diary, period, now)
+    summary = stats.summarize(diary, start, end, now)
+    text = summary_text.render_summary(summary, period)
+    png = chart.render_chart(diary, start, end, now) if summary.has_data else None
+    return text, png
+
+
+async def summary_cmd(update: Update, ctx: Context) -> None:
+    """Figures for the period, then the chart (rendered off the event loop)."""
+    try:
+        period = parse_period(command_args(ctx))
+    except BadArgument as exc:
+        await reply(update, texts.bad_argument("summary", str(exc)))
+        return
+    now = ctx.bot_data.clock.now()
+    async with ctx.bot_data.sessions.begin() as session:
+        user = await load_or_create_user(session, update, now)
+        diary = await load_diary(session, user)
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_chat_action(ChatAction.TYPING)
+    text, png = await asyncio.to_thread(_render, diary, period, now)
+    await reply(update, text)
+    if png is not None:
+        await chat.send_photo(png)
+
+
+async def report_cmd(update: Update, ctx: Context) -> None:
+    now = ctx.bot_data.clock.now()
+    async with ctx.bot_data.sessions.begin() as session:
+        user = await load_or_create_user(session, update, now)
+        diary = await load_diary(session, user)
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_chat_action(ChatAction.UPLOAD_DOCUMENT)
+    pdf = await asyncio.to_thread(report.render_report_pdf, diary, now)
+    filename = f"magbot-report-{now.date().isoformat()}.pdf"
+    await chat.send_document(pdf, filename=filename, caption=REPORT_CAPTION)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("summary", summary_cmd))
+    app.add_handler(CommandHandler("report", report_cmd))
