@@ -1087,6 +1087,24 @@ def attack_rows(diary: Diary, start: date, end: date, now: datetime) -> list[Att
     return rows
 
 
+def dose_weeks(
+    diary: Diary, start: date, end: date, now: datetime
+) -> list[tuple[date, date, DoseStats]]:
+    """Dose figures week by week over the observed part of [start, end), newest week last.
+
+    Weeks end with the period's last day, so the oldest one may be short.
+    """
+    prep = _Prepared(diary, now)
+    lo, hi = prep.observed(start, end)
+    weeks = []
+    stop = hi
+    while stop > lo:
+        first = max(lo, stop - timedelta(days=7))
+        weeks.append((first, stop, _dose_stats(prep, first, stop)))
+        stop = first
+    return weeks[::-1]
+
+
 def daily_series(diary: Diary, start: date, end: date, now: datetime) -> DailySeries:
     """Per-day values over the observed part of [start, end), for the chart."""
     prep = _Prepared(diary, now)
