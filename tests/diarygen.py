@@ -56,8 +56,17 @@ class Truth:
         return self.taken / self.planned
 
 
+UTC = ZoneInfo("UTC")
+
+
 def _at(day: date, clock: time, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, clock, tzinfo=tz).astimezone(ZoneInfo("UTC"))
+    return datetime.combine(day, clock, tzinfo=tz).astimezone(UTC)
+
+
+def local(day: date, clock: str = "12:00", tz: str = "Europe/Berlin") -> datetime:
+    """The UTC instant of a local wall-clock time, as storage would hand it over."""
+    hours, minutes = clock.split(":")
+    return _at(day, time(int(hours), int(minutes)), ZoneInfo(tz))
 
 
 def generate(
