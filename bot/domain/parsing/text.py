@@ -1,0 +1,282 @@
+"""Turn what people type at 3 a.m. into one predictable lower-case form.
+
+The extractors match regular expressions against a string of space-separated
+tokens: "Migrane since 3pm, 7/10!!" becomes "migraine since 3 pm , 7 / 10 ! !".
+Doing the messy work once here (contractions, emoji, number words, typos)
+keeps every pattern downstream short.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+# Emoji people use instead of words. Only unambiguous ones.
+EMOJI = {
+    "🤕": " headache ",
+    "🤢": " nausea ",
+    "🤮": " vomiting ",
+    "😵\u200d💫": " dizzy ",
+    "😵": " dizzy ",
+    "💫": " dizzy ",
+    "🍷": " wine ",
+    "🍺": " beer ",
+    "🍻": " beer ",
+    "🥂": " champagne ",
+    "🍸": " cocktail ",
+    "☕": " coffee ",
+    "🍫": " chocolate ",
+    "🧀": " cheese ",
+    "🌭": " hot dog ",
+    "⛈": " storm ",
+    "🌩": " storm ",
+    "🌧": " rain ",
+    "🥵": " heat ",
+    "😰": " anxious ",
+    "😟": " anxious ",
+    "😨": " anxious ",
+    "🥱": " tired ",
+    "✅": " done ",
+    "½": " and a half ",
+    "¼": " and a quarter ",
+}
+
+CONTRACTIONS = {
+    "can't": "can not",
+    "cannot": "can not",
+    "won't": "will not",
+    "shan't": "shall not",
+    "i'm": "i am",
+    "it's": "it is",
+    "that's": "that is",
+    "there's": "there is",
+    "what's": "what is",
+    "he's": "he is",
+    "she's": "she is",
+    "let's": "let us",
+}
+_NT = re.compile(r"\b(\w+)n't\b")
+_APOS_WORD = {
+    # apostrophes dropped on a phone keyboard
+    "didnt": "did not",
+    "dont": "do not",
+    "doesnt": "does not",
+    "cant": "can not",
+    "couldnt": "could not",
+    "wasnt": "was not",
+    "isnt": "is not",
+    "havent": "have not",
+    "hasnt": "has not",
+    "hadnt": "had not",
+    "wouldnt": "would not",
+    "shouldnt": "should not",
+    "arent": "are not",
+    "werent": "were not",
+    "im": "i am",
+    "ive": "i have",
+    "thats": "that is",
+    "whats": "what is",
+    "tho": "though",
+    "tonite": "tonight",
+    "nite": "night",
+    "thru": "through",
+    "w": "with",
+    "b4": "before",
+    "abt": "about",
+    "approx": "about",
+    "ca": "about",
+    "hrs": "hours",
+    "hr": "hour",
+    "mins": "minutes",
+    "min": "minutes",
+    "secs": "seconds",
+    "yday": "yesterday",
+    "yest": "yesterday",
+    "yesterdy": "yesterday",
+    "tmrw": "tomorrow",
+    "2day": "today",
+    "2nite": "tonight",
+    "u": "you",
+    "r": "are",
+    "pls": "please",
+    "bc": "because",
+    "cuz": "because",
+    "coz": "because",
+    "cos": "because",
+    "ppl": "people",
+}
+
+UNITS = {
+    "zero": 0,
+    "no": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+
+_TOKEN = re.compile(r"\d+(?:[.:]\d+)?|[a-z]+|[^\s\w]")
+
+
+def _fmt(n: float) -> str:
+    return str(int(n)) if n == int(n) else str(n)
+
+
+def _number_words(tokens: list[str]) -> list[str]:
+    """Replace spelled-out numbers by digits: "two hundred" -> "200", "twenty five" -> "25"."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t == "no" or (t not in UNITS and t not in TENS):
+            out.append(t)
+            i += 1
+            continue
+        value = UNITS.get(t, TENS.get(t, 0))
+        j = i + 1
+        if t in TENS and j < len(tokens) and tokens[j] in UNITS and 0 < UNITS[tokens[j]] < 10:
+            value += UNITS[tokens[j]]
+            j += 1
+        if j < len(tokens) and tokens[j] == "hundred":
+            value *= 100
+            j += 1
+            if j + 1 < len(tokens) and tokens[j] == "and" and tokens[j + 1] in UNITS | TENS:
+                j += 1
+            if j < len(tokens) and tokens[j] in TENS:
+                value += TENS[tokens[j]]
+                j += 1
+            if j < len(tokens) and tokens[j] in UNITS and tokens[j] != "no":
+                value += UNITS[tokens[j]]
+                j += 1
+        out.append(str(value))
+        i = j
+    return out
+
+
+# phrases rewritten after tokenising, so that patterns see one canonical form
+_PHRASES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), r)
+    for p, r in [
+        (r"\bhead ?- ?aches?\b", "headache"),
+        (r"\bhead aches\b", "headache"),
+        (r"\bmi graine\b", "migraine"),
+        (r"\bhalf an? (?:hour|hr)\b", "30 minutes"),
+        (r"\b(?:an|a|1) (?:hour|hr) and a half\b", "90 minutes"),
+        (r"\b(\d+) and a half\b", r"\1.5"),
+        (r"\b(\d+) and a quarter\b", r"\1.25"),
+        (r"\b(\d+) 1 / 2\b", r"\1.5"),
+        (r"\b(\d+) (hours?|h) and a half\b", r"\1.5 \2"),
+        (r"\ba couple(?: of)?\b", "2"),
+        (r"\ba few\b", "3"),
+        (
+            r"\b(?:an|a) (hour|minute|day|week|glass|cup|pint|bottle|pill|capsule|cap|tablet)\b",
+            r"1 \1",
+        ),
+        (r"\bquarter of an hour\b", "15 minutes"),
+        (r"\b(\d+) (?:and|&) (\d+) minutes\b", r"\1 \2 minutes"),
+    ]
+]
+
+
+def basic_normalize(text: str) -> list[str]:
+    """Lower-case tokens with emoji, contractions and number words resolved (no typo fixing)."""
+    s = unicodedata.normalize("NFKC", text)
+    for emoji, word in EMOJI.items():
+        s = s.replace(emoji, word)
+    s = s.lower()
+    s = s.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'").replace("´", "'")
+    s = s.replace("\u2013", "-").replace("\u2014", "-").replace("~", " about ")
+    for word, repl in CONTRACTIONS.items():
+        s = re.sub(rf"\b{re.escape(word)}\b", repl, s)
+    s = _NT.sub(r"\1 not", s)
+    s = re.sub(r"\b(i|you|we|they)'ve\b", r"\1 have", s)
+    s = re.sub(r"\b(i|you|we|they)'d\b", r"\1 had", s)
+    s = re.sub(r"\b(i|you|we|they)'ll\b", r"\1 will", s)
+    s = re.sub(r"'s\b", "", s)
+    s = s.replace("'", "")
+    # ordinals: 3rd -> 3, and "@" as "at"
+    s = re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", r"\1", s)
+    s = s.replace("@", " at ")
+    # separate numbers from units and letters from numbers: 200mg, 3pm, 5h, x2
+    s = re.sub(r"(\d)([a-z])", r"\1 \2", s)
+    s = re.sub(r"([a-z])(\d)", r"\1 \2", s)
+    s = re.sub(r"(\d),(\d)", r"\1.\2", s)  # 7,5 hours (European decimal comma)
+    tokens = _TOKEN.findall(s)
+    tokens = [_APOS_WORD.get(t, t) for t in tokens]
+    tokens = " ".join(tokens).split()
+    return _number_words(tokens)
+
+
+class Corrector:
+    """Fix typos in single words towards a vocabulary, leaving known words alone.
+
+    A word is corrected only when it is not a known word, it is at least four
+    letters long, it starts with the same letter as the candidate, and the
+    optimal-string-alignment distance (which counts a swap of two neighbours as
+    one edit) is 1 for candidates up to seven letters, 2 for longer ones.
+    """
+
+    def __init__(self, targets: Iterable[str], known: Iterable[str]) -> None:
+        self._by_letter: dict[str, list[str]] = {}
+        for t in sorted(set(targets)):
+            if len(t) >= 5 and t.isalpha():
+                self._by_letter.setdefault(t[0], []).append(t)
+        self._known = frozenset(known) | frozenset(targets)
+        self.correct = lru_cache(maxsize=4096)(self._correct)
+
+    def _correct(self, word: str) -> str:
+        if len(word) < 4 or word in self._known or not word.isalpha():
+            return word
+        candidates = self._by_letter.get(word[0])
+        if not candidates:
+            return word
+        best = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=2)
+        if best is None:
+            return word
+        target, dist = best[0], best[1]
+        if dist > (1 if len(target) <= 7 else 2) or abs(len(target) - len(word)) > dist:
+            return word
+        if len(word) == 4 and dist > 0 and len(target) != 5:
+            return word
+        return target
+
+
+def normalize(text: str, corrector: Corrector | None = None) -> str:
+    tokens = basic_normalize(text)
+    if corrector is not None:
+        tokens = [corrector.correct(t) for t in tokens]
+    s = " ".join(tokens)
+    for pattern, repl in _PHRASES:
+        s = pattern.sub(repl, s)
+    return s

@@ -1,0 +1,490 @@
+"""Time expressions in a normalised check-in, resolved against when it was sent.
+
+Hand-written rather than dateparser: the phrases people use in a diary are a
+small set ("since 3pm", "2 hours ago", "last night", "from 9am to 1pm
+yesterday", "on March 3"), and dateparser costs ~0.5 s to import and
+milliseconds per call, where this module costs microseconds.
+
+Rules:
+- a clock time without a day is today, or yesterday when it would be later
+  than now ("since 10pm" sent at 2 a.m. means last night);
+- an hour without am/pm ("since 3") is the most recent past one, unless a
+  period word in the same clause says which ("at 7 this morning");
+- vague periods get a conventional hour: morning 08:00, afternoon 15:00,
+  evening 19:00, tonight 21:00, last night 22:00, overnight 03:00, bedtime
+  22:00, lunchtime 12:30; a day without any time gets 12:00;
+- local times are built with zoneinfo and normalised through UTC, so they are
+  right across DST changes, and a time in the spring-forward gap moves to the
+  valid time an hour later.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+MONTHS = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+WEEKDAYS = {
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+    "mon": 0,
+    "tue": 1,
+    "tues": 1,
+    "wed": 2,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "fri": 4,
+    "sat": 5,
+    "sun": 6,
+}
+PERIOD_HOUR = {
+    "morning": time(8, 0),
+    "afternoon": time(15, 0),
+    "evening": time(19, 0),
+    "tonight": time(21, 0),
+    "night": time(22, 0),
+    "overnight": time(3, 0),
+    "noon": time(12, 0),
+}
+
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_WEEKDAY_LONG = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_WEEKDAY_ANY = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_AMPM = r"(?:am|pm|a \. m \.?|p \. m \.?|a\.m\.?|p\.m\.?)"
+_PERIOD = r"(?P<period>morning|afternoon|evening|night)"
+
+# units after which a number is an amount, not an hour
+_NOT_HOUR = (
+    r"(?! ?(?:/|\.\d|:|mg|g\b|mcg|ml|h\b|hours?|minutes?|seconds?|days?|weeks?|months?|years?|times|x\b|%"
+    r"|out of|of 10|pills?|caps?\b|capsules?|tablets?|tabs?\b|glass|cups?|drinks?|pints?|percent"
+    r"|awakenings|wake|mins?\b))"
+)
+
+DAY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(?:the )?day before yesterday\b"), "d-2"),
+    (re.compile(r"\byesterday(?: (?:in the )?" + _PERIOD + r")?\b"), "d-1"),
+    (re.compile(r"\blast (?P<period>night|evening)\b"), "d-1"),
+    (
+        re.compile(r"\b(?:this|in the|early this|late this|early in the|late in the) " + r"(?P<period>morning|afternoon|evening)\b"),
+        "d0",
+    ),
+    (re.compile(r"\b(?P<period>tonight)\b"), "d0"),
+    (
+        re.compile(
+            r"\b(?:overnight|during the night|in the night|middle of the night|in the middle of the night)\b"
+        ),
+        "overnight",
+    ),
+    (re.compile(r"\b(?:today|this day)\b"), "today"),
+    (re.compile(r"\b(?P<n>\d{1,2}) days? ago\b"), "ago"),
+    (
+        re.compile(
+            r"\b(?:on |last |this past |past )?(?P<wd>" + _WEEKDAY_LONG + r")(?: (?P<period>morning|afternoon|evening|night))?\b"
+            r"|\bon (?P<wd2>" + _WEEKDAY_ANY + r")\b"
+        ),
+        "weekday",
+    ),
+    (
+        re.compile(
+            r"\b(?P<mon>" + _MONTH + r") (?:the )?(?P<day>\d{1,2})\b(?! ?(?::|am|pm|mg|h\b|hours?|/))"
+            r"(?: ?,? (?P<year>20\d\d))?"
+        ),
+        "md",
+    ),
+    (
+        re.compile(r"\b(?P<day>\d{1,2}) (?:of )?(?P<mon>" + _MONTH + r")\b(?: ?,? (?P<year>20\d\d))?"),
+        "dm",
+    ),
+    (re.compile(r"\b(?P<y>20\d\d) - (?P<m>\d{1,2}) - (?P<d>\d{1,2})\b"), "iso"),
+    (
+        re.compile(
+            r"\b(?P<a>\d{1,2}) ?(?P<sep>/|\.|-) ?(?P<b>\d{1,2}) ?(?P=sep) ?(?P<year>(?:20)?\d\d)\b"
+            r"|\b(?:on|of) (?P<a2>\d{1,2}) ?(?:/|-) ?(?P<b2>\d{1,2})\b(?! ?(?:/|pm|am))"
+            r"|\b(?:on|of) (?P<a3>\d{1,2})\.(?P<b3>\d{1,2})\b(?! ?(?:pm|am))"
+        ),
+        "numeric",
+    ),
+    (re.compile(r"\bon the (?P<day>\d{1,2})\b" + _NOT_HOUR), "dom"),
+]
+
+CLOCK_PATTERNS: list[re.Pattern[str]] = [
+    re.compile(r"\b(?P<h>\d{1,2})(?:[:.](?P<m>[0-5]\d))? ?(?P<ap>" + _AMPM + r")(?![a-z])"),
+    re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)\b"),
+    re.compile(r"\b(?P<h>[01]?\d|2[0-3]) h (?P<m>[0-5]\d)\b"),
+    re.compile(r"\b(?P<h>\d{1,2}) ?o ?clock\b"),
+    re.compile(r"\b(?P<named>noon|midday|midnight|lunchtime|lunch time|bedtime|bed time)\b"),
+    re.compile(
+        r"\b(?:since|from|at|around|about|by|until|till|til|started|starting|began|begun|before|after)"
+        r"(?: (?:about|around|like|roughly|approximately))? (?P<h>\d{1,2})\b(?: ?ish)?" + _NOT_HOUR
+    ),
+]
+NAMED_TIMES = {
+    "noon": time(12, 0),
+    "midday": time(12, 0),
+    "midnight": time(0, 0),
+    "lunchtime": time(12, 30),
+    "lunch time": time(12, 30),
+    "bedtime": time(22, 0),
+    "bed time": time(22, 0),
+}
+
+RANGE_SEP = re.compile(r"^ ?(?:-|to|till|until|til|and|through|thru) ?$")
+AGO = re.compile(
+    r"\b(?:about |around |like |roughly )?(?P<n>\d+(?:\.\d+)?) ?(?P<u>hours?|h|minutes?|m|seconds?) ago\b"
+    r"|\b(?P<now>just now|right now|at the moment|atm)\b"
+)
+FOR_LAST = re.compile(r"\bfor (?:the )?(?:last|past) (?P<n>\d+(?:\.\d+)?) ?(?P<u>hours?|h|minutes?|days?)\b")
+DURATION = re.compile(
+    r"\b(?:for|lasted|lasting|lasted for|went on for) (?:about |around |like |roughly )?"
+    r"(?P<n>\d+(?:\.\d+)?) ?(?P<u>hours?|h|minutes?|days?)\b(?! ago)"
+)
+
+START_WORDS = {
+    "since",
+    "from",
+    "started",
+    "starting",
+    "start",
+    "began",
+    "begun",
+    "beginning",
+    "onset",
+    "began at",
+    "kicked",
+    "came",
+    "hit",
+    "woke",
+    "begin",
+}
+END_WORDS = {"until", "till", "til", "ended", "stopped", "gone", "away", "finished", "over", "by", "lasted", "ending", "eased", "left"}
+_INTENSITY_BEFORE = {"pain", "intensity", "level", "severity", "anxiety", "is", "was", "it", "stays", "stayed", "at", "now"}
+
+
+@dataclass
+class TimeMention:
+    """One time expression: a point (or a range) and how it was introduced."""
+
+    start: int
+    end: int
+    at: datetime
+    until: datetime | None = None
+    role: str = "point"  # start | end | point | range
+    vague: bool = False
+
+
+@dataclass
+class _Day:
+    start: int
+    end: int
+    day: date | None
+    period: str | None
+    explicit: bool = True
+    used: bool = False
+
+
+def local(d: date, t: time, zone: ZoneInfo) -> datetime:
+    """A wall-clock time in `zone`, DST-correct (gap times move forward)."""
+    naive = datetime.combine(d, t)
+    return naive.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
+
+
+def shift(dt: datetime, delta: timedelta, zone: ZoneInfo) -> datetime:
+    """Absolute-time arithmetic (2 hours ago is 2 real hours, across DST too)."""
+    return (dt.astimezone(UTC) + delta).astimezone(zone)
+
+
+def _day_refs(s: str, now: datetime, us_dates: bool) -> list[_Day]:
+    today = now.date()
+    out: list[_Day] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, kind in DAY_PATTERNS:
+        for m in pattern.finditer(s):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            g = m.groupdict()
+            period = g.get("period")
+            d: date | None = None
+            if kind == "d-2":
+                d = today - timedelta(days=2)
+            elif kind == "d-1":
+                d = today - timedelta(days=1)
+                if m.group(0).startswith("last"):
+                    period = "night" if period == "night" else "evening"
+            elif kind == "d0":
+                d = today
+            elif kind == "overnight":
+                d, period = today, "overnight"
+            elif kind == "today":
+                out.append(_Day(m.start(), m.end(), today, None, explicit=True, used=True))
+                taken.append((m.start(), m.end()))
+                continue
+            elif kind == "ago":
+                d = today - timedelta(days=int(g["n"]))
+            elif kind == "weekday":
+                wd = WEEKDAYS[g.get("wd") or g["wd2"]]
+                back = (today.weekday() - wd) % 7
+                if back == 0 and "last" in m.group(0):
+                    back = 7
+                d = today - timedelta(days=back)
+            elif kind in ("md", "dm"):
+                d = _safe_date(g.get("year"), MONTHS[g["mon"]], int(g["day"]), today)
+            elif kind == "iso":
+                d = _safe_date(g["y"], int(g["m"]), int(g["d"]), today)
+            elif kind == "numeric":
+                a = int(g.get("a") or g.get("a2") or g.get("a3") or 0)
+                b = int(g.get("b") or g.get("b2") or g.get("b3") or 0)
+                if b == 10 and not g.get("year") and a <= 10 and m.group(0).startswith("of"):
+                    continue  # "7 of 10" style intensity slipped in
+                month, day = (a, b) if us_dates else (b, a)
+                if month > 12 >= day:
+                    month, day = day, month
+                d = _safe_date(g.get("year"), month, day, today)
+            elif kind == "dom":
+                day_n = int(g["day"])
+                d = _safe_date(None, today.month, day_n, today)
+                if d is not None and d > today:
+                    prev = today.replace(day=1) - timedelta(days=1)
+                    d = _safe_date(str(prev.year), prev.month, day_n, today)
+            if d is None:
+                continue
+            out.append(_Day(m.start(), m.end(), d, period))
+            taken.append((m.start(), m.end()))
+    return out
+
+
+def _safe_date(year: str | None, month: int, day: int, today: date) -> date | None:
+    try:
+        if year:
+            y = int(year)
+            return date(y + 2000 if y < 100 else y, month, day)
+        d = date(today.year, month, day)
+        if d > today:
+            d = date(today.year - 1, month, day)
+        return d
+    except ValueError:
+        return None
+
+
+def _hour_candidates(h: int, mnt: int, ap: str | None, period: str | None, has_colon: bool) -> list[time]:
+    if h > 24 or mnt > 59:
+        return []
+    if h == 24:
+        h = 0
+    if ap == "24" or (ap and (h > 12 or h == 0)):
+        return [time(h, mnt)]
+    if ap:
+        return [time((h % 12) + (12 if ap == "pm" else 0), mnt)]
+    if h > 12 or h == 0:
+        return [time(h, mnt)]
+    if period in ("afternoon", "evening", "tonight"):
+        return [time((h % 12) + 12, mnt)]
+    if period == "morning":
+        return [time(h % 12, mnt)]
+    if period in ("night", "overnight"):
+        return [time((h % 12) + 12, mnt)] if h >= 6 and h != 12 else [time(h % 12, mnt)]
+    return [time(h % 12, mnt), time((h % 12) + 12, mnt)]
+
+
+def _resolve_clock(
+    cands: list[time], day: _Day | None, now: datetime, zone: ZoneInfo
+) -> datetime | None:
+    if not cands:
+        return None
+    if day is not None and day.day is not None:
+        d = day.day
+        if day.period == "night" and day.day < now.date() and cands[0].hour < 6:
+            d = d + timedelta(days=1)  # "last night at 2am" is early today
+        if day.period == "overnight" and cands[0].hour >= 18:
+            d = d - timedelta(days=1)
+        options = [local(d, c, zone) for c in cands]
+        past = [o for o in options if o <= now + timedelta(minutes=10)]
+        return max(past) if past else options[0]
+    options = []
+    for c in cands:
+        for back in (0, 1):
+            options.append(local(now.date() - timedelta(days=back), c, zone))
+    past = [o for o in options if o <= now + timedelta(minutes=10)]
+    return max(past) if past else min(options)
+
+
+def _prep_before(s: str, pos: int, n: int = 3) -> list[str]:
+    return s[:pos].split()[-n:]
+
+
+def _role(s: str, start: int, clause_start: int) -> str:
+    words = _prep_before(s, start, 4)
+    seg = s[clause_start:start].split()
+    words = words[-min(len(words), len(seg)) :] if seg else []
+    for w in reversed(words):
+        if w in START_WORDS:
+            return "start"
+        if w in END_WORDS:
+            return "end"
+    return "point"
+
+
+def find_times(
+    s: str, now: datetime, zone: ZoneInfo, clause_of: list[int], clause_starts: list[int], us_dates: bool
+) -> tuple[list[TimeMention], list[tuple[int, int]], list[tuple[int, int, float]]]:
+    """All time mentions in `s`, the spans they cover, and durations (start, end, minutes)."""
+    days = _day_refs(s, now, us_dates)
+    mentions: list[TimeMention] = []
+    spans: list[tuple[int, int]] = [(d.start, d.end) for d in days]
+
+    def free(a: int, b: int) -> bool:
+        return not any(x < b and a < y for x, y in spans)
+
+    def day_for(pos: int) -> _Day | None:
+        same = [d for d in days if clause_of[d.start] == clause_of[pos] and d.day is not None]
+        if not same:
+            return None
+        return min(same, key=lambda d: abs(d.start - pos))
+
+    def clause_start(pos: int) -> int:
+        return clause_starts[clause_of[pos]]
+
+    # clocks, then ranges built from neighbouring clocks
+    clocks: list[tuple[int, int, int, int, str | None, bool]] = []  # start, end, h, m, ap, colon
+    for pattern in CLOCK_PATTERNS:
+        for m in pattern.finditer(s):
+            g = m.groupdict()
+            a, b = (m.start("h"), m.end()) if g.get("h") and pattern is CLOCK_PATTERNS[-1] else m.span()
+            if not free(a, b) or any(x < b and a < y for x, y, *_ in clocks):
+                continue
+            if pattern is CLOCK_PATTERNS[-1]:
+                before = s[: m.start()].split()[-1:]
+                lead = m.group(0).split()[0]
+                if lead == "at" and before and before[0] in _INTENSITY_BEFORE:
+                    continue
+            if g.get("named"):
+                t = NAMED_TIMES[g["named"]]
+                clocks.append((a, b, t.hour, t.minute, "24", True))
+                continue
+            h = int(g["h"])
+            mnt = int(g.get("m") or 0)
+            ap = g.get("ap")
+            colon = ":" in m.group(0)
+            if colon and (g["h"].startswith("0") or h >= 13):
+                ap = "24"
+            clocks.append((a, b, h, mnt, ap, colon))
+    clocks.sort()
+
+    used: set[int] = set()
+    for i, (a, b, h, mnt, ap, colon) in enumerate(clocks):
+        if i in used:
+            continue
+        day = day_for(a)
+        if day is not None:
+            day.used = True
+        period = day.period if day else None
+        # a range "9am to 1pm", "2-6pm", "from 9 to 1"
+        if i + 1 < len(clocks) and clause_of[clocks[i + 1][0]] == clause_of[a]:
+            a2, b2, h2, m2, ap2, colon2 = clocks[i + 1]
+            if RANGE_SEP.match(s[b:a2]) or (s[b:a2].strip() in ("to", "-", "until", "till") and True):
+                if ap is None and ap2 not in (None, "24"):
+                    ap = ap2 if (h % 12) <= (h2 % 12) else ("am" if ap2 == "pm" else "pm")
+                start_t = _hour_candidates(h, mnt, _ap(ap), period, colon)
+                start_dt = _resolve_clock(start_t, day, now, zone)
+                if start_dt is not None:
+                    end_c = _hour_candidates(h2, m2, _ap(ap2), period, colon2)
+                    end_opts = []
+                    for c in end_c:
+                        for plus in (0, 1):
+                            o = local(start_dt.date() + timedelta(days=plus), c, zone)
+                            if o > start_dt:
+                                end_opts.append(o)
+                    if end_opts:
+                        mentions.append(TimeMention(a, b2, start_dt, min(end_opts), "range"))
+                        used.update({i, i + 1})
+                        continue
+        cands = _hour_candidates(h, mnt, _ap(ap), period, colon)
+        dt = _resolve_clock(cands, day, now, zone)
+        if dt is None:
+            continue
+        start_at = a if day is None else min(a, day.start)
+        mentions.append(TimeMention(start_at, max(b, day.end if day else b), dt, None, _role(s, a, clause_start(a))))
+        used.add(i)
+
+    for m in AGO.finditer(s):
+        if not free(m.start(), m.end()):
+            continue
+        if m.group("now"):
+            mentions.append(TimeMention(m.start(), m.end(), now, None, _role(s, m.start(), clause_start(m.start()))))
+            continue
+        n = float(m.group("n"))
+        unit = m.group("u")
+        mins = n * 60 if unit.startswith("h") else (n / 60 if unit.startswith("s") else n)
+        mentions.append(
+            TimeMention(
+                m.start(), m.end(), shift(now, -timedelta(minutes=mins), zone), None, _role(s, m.start(), clause_start(m.start()))
+            )
+        )
+    for m in FOR_LAST.finditer(s):
+        if not free(m.start(), m.end()):
+            continue
+        n = float(m.group("n"))
+        unit = m.group("u")
+        mins = n * 60 if unit.startswith("h") else (n * 1440 if unit.startswith("d") else n)
+        mentions.append(TimeMention(m.start(), m.end(), shift(now, -timedelta(minutes=mins), zone), None, "start"))
+
+    for d in days:
+        if d.used or d.day is None:
+            continue
+        if d.period is not None:
+            t = PERIOD_HOUR.get(d.period, time(12, 0))
+            dt = local(d.day, t, zone)
+            if d.period == "overnight" and dt > now:
+                dt = local(d.day - timedelta(days=1), t, zone)
+        else:
+            dt = local(d.day, time(12, 0), zone)
+        mentions.append(TimeMention(d.start, d.end, dt, None, _role(s, d.start, clause_start(d.start)), vague=True))
+
+    durations: list[tuple[int, int, float]] = []
+    for m in DURATION.finditer(s):
+        n = float(m.group("n"))
+        unit = m.group("u")
+        mins = n * 60 if unit.startswith("h") else (n * 1440 if unit.startswith("d") else n)
+        durations.append((m.start(), m.end(), mins))
+
+    all_spans = spans + [(t.start, t.end) for t in mentions]
+    mentions.sort(key=lambda t: t.start)
+    return mentions, all_spans, durations
+
+
+def _ap(ap: str | None) -> str | None:
+    if ap is None or ap == "24":
+        return None if ap is None else "24"
+    return "pm" if ap.startswith("p") else "am"
