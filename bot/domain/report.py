@@ -66,11 +66,10 @@ def clean(text: str) -> str:
     glyphs = _glyphs()
     out = []
     for char in unicodedata.normalize("NFC", text):
-        if ord(char) in glyphs or char in "\n\t":
+        category = unicodedata.category(char)
+        if char in "\n\t" or (ord(char) in glyphs and category != "Cf"):
             out.append(char)
-        elif unicodedata.category(char) in ("Cf", "Mn", "Cc"):
-            continue
-        else:
+        elif category not in ("Cf", "Mn", "Cc"):
             out.append("?")
     return "".join(out)
 

@@ -1,0 +1,206 @@
+"""The /summary text: one valid Telegram HTML message that reads well on a phone."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time, timedelta
+from html.parser import HTMLParser
+
+import pytest
+from diarygen import generate, local
+
+from bot.domain.diary import (
+    Attack,
+    Diary,
+    Dose,
+    MedicationTaken,
+    PlannedDose,
+    SideEffect,
+    Sleep,
+)
+from bot.domain.stats import period_bounds, summarize
+from bot.domain.summary_text import fmt_num, render_summary
+
+TZ = "Europe/Berlin"
+NOW = local(date(2025, 6, 14), "23:30")
+
+
+def text_for(diary: Diary, period: str = "30d", now=NOW) -> str:  # type: ignore[no-untyped-def]
+    return render_summary(summarize(diary, *period_bounds(diary, period, now), now), period)
+
+
+class _TagCheck(HTMLParser):
+    """Collects tags and checks that they nest, as Telegram's HTML parser demands."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+        self.stack: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack.pop() == tag, f"unbalanced </{tag}>"
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def check_html(text: str) -> str:
+    """Assert Telegram would accept the text; return its visible text."""
+    parser = _TagCheck()
+    parser.feed(text)
+    parser.close()
+    assert parser.tags <= {"b", "i"}
+    assert not parser.stack
+    assert len(text) < 4096
+    return "".join(parser.text)
+
+
+def busy_diary() -> Diary:
+    """Everything at once: overuse, GI effects, triggers, odd user text."""
+    diary, _, _ = generate(seed=11, headache_per_28=3.0)
+    first = date(2025, 7, 1)
+    extra_meds = [
+        MedicationTaken("<b>Zoë's pill</b> & co 😀", local(first + timedelta(days=i), "09:00"))
+        for i in range(3)
+    ] + [
+        MedicationTaken("sumatriptan", local(first + timedelta(days=i), "10:00"))
+        for i in range(3, 14)
+    ]
+    effects = [
+        SideEffect(local(date(2025, 7, 10)), ("diarrhea", "<script>")),
+        SideEffect(local(date(2025, 7, 12)), ("nausea",)),
+    ]
+    return Diary(
+        tz=diary.tz,
+        created_at=diary.created_at,
+        magnesium_start=diary.magnesium_start,
+        dose_plan=[PlannedDose(time(8), 200), PlannedDose(time(21, 30), 200)],
+        attacks=diary.attacks,
+        doses=diary.doses,
+        medications=[*diary.medications, *extra_meds],
+        sleep=diary.sleep,
+        anxiety=diary.anxiety,
+        side_effects=[*diary.side_effects, *effects],
+    )
+
+
+def test_a_person_with_no_data_gets_a_short_friendly_text() -> None:
+    text = text_for(Diary(tz=TZ, created_at=NOW))
+    visible = check_html(text)
+    assert "Nothing to summarise yet" in visible
+    assert "not medical advice" in visible
+    assert len(text) < 400
+
+
+def test_a_person_with_one_entry_gets_counts_not_rates() -> None:
+    d = Diary(tz=TZ, created_at=NOW, sleep=[Sleep(date(2025, 6, 13), quality=4, awakenings=1)])
+    visible = check_html(text_for(d, "7d"))
+    assert "Quality 4.0/5" in visible
+    assert "per 28 days" not in visible
+    assert "nan" not in visible.lower() and "None" not in visible
+    assert "not medical advice" in visible
+
+
+def test_a_single_dose_today_reads_sensibly() -> None:
+    d = Diary(tz=TZ, created_at=NOW, doses=[Dose(local(date(2025, 6, 14), "21:00"), 200)])
+    visible = check_html(text_for(d, "7d"))
+    assert "Doses taken: 1 dose" in visible
+    assert "No baseline" in visible
+
+
+def test_the_responder_gets_the_before_and_after_in_plain_words() -> None:
+    diary, _, now = generate(seed=7)
+    text = text_for(diary, "all", now)
+    visible = check_html(text)
+    assert "Migraine days per 28 days: 8.0 before → 4.0 on magnesium" in visible
+    assert "50% fewer: a responder" in visible
+    assert "Rate ratio 0.50 (95% CI 0.27–0.94)" in visible
+    assert "Doses taken: 90% (101 of 112 planned)" in visible
+    assert "everything so far" in visible
+    assert "6 Jan – 20 Jul 2025" in visible
+
+
+def test_too_early_says_when_to_look_again() -> None:
+    diary, truth, now = generate(seed=3, on_days=42)
+    visible = check_html(text_for(diary, "30d", now))
+    assert "Too early to judge" in visible
+    judge = truth.magnesium_start + timedelta(days=56)
+    assert f"Check again from {judge.day} {judge:%b}" in visible
+
+
+def test_busy_diary_fits_one_message_and_escapes_user_text() -> None:
+    d = busy_diary()
+    now = local(date(2025, 7, 20), "23:30")
+    text = text_for(d, "30d", now)
+    visible = check_html(text)
+    assert len(text) < 3000
+    assert "&lt;script&gt;" in text  # a side-effect code is escaped
+    assert "<script>" not in text
+    assert "⚠️ Triptans on" in visible  # 11 triptan days in 30
+    assert "Stomach trouble came back within a week" in visible
+    assert "Your plan (400 mg a day) is above the 350 mg upper limit" in visible
+
+
+def test_every_period_of_the_busy_diary_is_valid_html() -> None:
+    d = busy_diary()
+    now = local(date(2025, 7, 20), "23:30")
+    for period in ("7d", "30d", "90d", "365d", "all"):
+        check_html(text_for(d, period, now))
+
+
+def test_figures_have_at_most_one_decimal_except_ratios() -> None:
+    diary, _, now = generate(seed=5, headache_per_28=2.0)
+    text = text_for(diary, "90d", now)
+    ratio_lines = [line for line in text.splitlines() if "Rate ratio" in line]
+    other = "\n".join(line for line in text.splitlines() if line not in ratio_lines)
+    assert not re.search(r"\d\.\d\d", other)
+
+
+def test_a_period_with_nothing_logged_says_so() -> None:
+    d = Diary(
+        tz=TZ,
+        created_at=local(date(2025, 1, 1)),
+        attacks=[Attack(1, local(date(2025, 1, 5)), local(date(2025, 1, 5), "15:00"))],
+    )
+    visible = check_html(text_for(d, "7d"))
+    assert "Nothing logged in these 7 days." in visible
+
+
+def test_dates_are_shown_in_the_users_zone() -> None:
+    # 22:30 UTC on 13 Jun is already 14 Jun in Tokyo: a one-day diary of 14 Jun
+    now = local(date(2025, 6, 14), "07:30", "Asia/Tokyo")
+    created = local(date(2025, 6, 14), "07:30", "Asia/Tokyo")
+    d = Diary(tz="Asia/Tokyo", created_at=created, sleep=[Sleep(date(2025, 6, 13), quality=3)])
+    visible = check_html(text_for(d, "7d", now))
+    assert "13 Jun – 14 Jun 2025" in visible
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [(4.04, 1, "4.0"), (-0.04, 1, "0.0"), (0.05, 2, "0.05"), (-0.4, 0, "0"), (171.4, 0, "171")],
+)
+def test_numbers_are_rounded_without_negative_zero(
+    value: float, decimals: int, expected: str
+) -> None:
+    assert fmt_num(value, decimals) == expected
+
+
+def test_medicine_names_typed_by_the_person_are_escaped() -> None:
+    day = date(2025, 6, 10)
+    attacks = [
+        Attack(1, local(day, "10:00"), local(day, "11:00")),
+        Attack(2, local(day, "16:00"), local(day, "17:00")),
+    ]
+    meds = [
+        MedicationTaken("<i>Zoë's</i> & pill", local(day, "10:05"), attack_id=1, med_class="nsaid"),
+        MedicationTaken("sumatriptan", local(day, "16:05"), attack_id=2),
+    ]
+    d = Diary(tz=TZ, created_at=local(date(2025, 6, 1)), attacks=attacks, medications=meds)
+    text = text_for(d, "30d")
+    check_html(text)
+    assert "&lt;i&gt;zoë&#x27;s&lt;/i&gt; &amp; pill: gone 1 of 1" in text
