@@ -3,6 +3,28 @@
 `text` normalises what people type on a phone (casing, contractions, emoji,
 number words, typos), `vocab` holds the words and phrases for every code,
 `times` resolves time expressions against the moment the message was sent,
-and `extract` turns a normalised message into diary entries. The public API
-lives in `bot.domain.parse`.
+`extract` turns a normalised message into diary entries and `amounts` reads
+the dose prompt's "Other amount" reply. `bot.domain.parse` is the facade.
 """
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.domain.parsing.amounts import parse_dose_amount
+from bot.domain.parsing.extract import parse_message
+
+Entry = dict[str, Any]
+
+
+def parse(text: str, now: datetime, tz: str) -> list[Entry]:
+    """Diary entries understood in `text`, sent at `now` (aware) by a user in zone `tz`.
+
+    Every entry has "type" and all fields of its type (DESIGN §4); times are
+    ISO 8601 with the offset of `tz`. Nothing understood gives [].
+    """
+    return parse_message(text, now, tz)
+
+
+__all__ = ["Entry", "parse", "parse_dose_amount"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,14 +25,31 @@ Entry = dict[str, Any]
 
 _SEPARATORS = re.compile(
     r" (?:[,;!?\n]|\.(?! ?\d)|\( | \)|:(?! ?\d)|- (?=[a-z])|\+ (?=[a-z])|/ (?=[a-z]{3}))"
-    r"|\b(?:but|then|however|although|though|whereas|and then|and now|and also|after that|plus|also)\b"
-    r"|(?<=[a-z] )(?=(?:took|taken|take|had|i took|i had|i take|popped)\b)"
+    r"|\b(?:but|then|however|although|though|whereas|and then|and now|and also|after that|plus"
+    r"|also)\b"
+    r"|(?<=[a-z] )(?=(?:took|i took|i had|popped)\b)"
 )
 _QUESTION = re.compile(
-    r"^(?:is|are|can|could|should|do|does|did|how|what|why|when|will|would|which|who|where|shall|may"
+    r"^(?:is|are|can|could|should|do|does|did|how|what|why|when|will|would|which|who|where|shall"
+    r"|may"
     r"|am i|any)\b"
 )
-_CAUSAL = {"after", "from", "since", "because", "due", "with", "on", "started", "starting", "caused", "thanks", "following", "by"}
+_CAUSAL = {
+    "after",
+    "from",
+    "since",
+    "because",
+    "due",
+    "with",
+    "on",
+    "started",
+    "starting",
+    "caused",
+    "thanks",
+    "following",
+    "by",
+}
+_CAUSE_WORDS = {"after", "from", "because", "due", "following", "caused", "thanks", "cause", "by"}
 _FILLER_BEFORE = {
     "a",
     "an",
@@ -93,19 +110,27 @@ _FILLER_AFTER = {
     "today",
 }
 _LABEL_NUM = re.compile(
-    r"\b(?P<label>pain(?: level)?|intensity|severity|level|migraines?|headaches?|anxiety(?: level)?|anx"
+    r"\b(?P<label>pain(?: level)?|intensity|severity|level|migraines?|headaches?"
+    r"|anxiety(?: level)?|anx"
     r"|anxious|stress(?: level)?|sleep(?: quality)?|quality|slept|it is|its|now|still|down to|up to"
     r"|back to|at a|about a|like a|around a|maybe a|a solid|rated|rate)"
-    r"(?: (?:is|was|at|of|about|around|now|still|currently|=|:|-|maybe|like|a|rating|score|level|today"
+    r"(?: (?:is|was|at|of|about|around|now|still|currently|=|:|-|maybe|like|a|rating|score|level"
+    r"|today"
     r"|went|gone|up|down|to|back|only|solid|probably|roughly|approximately|right))*"
     r" (?P<n>\d+(?:\.\d+)?)\b"
-    r"(?! ?(?:/ ?\d|out of|of 10|:|\.\d|am\b|pm\b|a \.|p \.|mg|g\b|mcg|h\b|hours?|minutes?|days?|weeks?"
-    r"|times|x\b|%|pills?|caps?\b|capsules?|tablets?|tabs?\b|glass|cups?|drinks?|ago|mins?\b|o ?clock))"
+    r"(?! ?(?:/ ?\d|out of|of 10|:|\.\d|am\b|pm\b|a \.|p \.|mg|g\b|mcg|h\b|hours?|minutes?|days?"
+    r"|weeks?"
+    r"|times|x\b|%|pills?|caps?\b|capsules?|tablets?|tabs?\b|glass|cups?|drinks?|ago|mins?\b"
+    r"|o ?clock))"
 )
 _SCALE = re.compile(r"\b(?P<n>\d+(?:\.\d+)?) ?(?:/|out of|outta|of) ?(?P<d>10|5)\b")
-_LONE_NUMBER = re.compile(r"^(?:(?:pain|it is|its|now|about|maybe|like|around|at|a|still) )*(?P<n>\d+(?:\.\d+)?)(?: (?:now|atm|right now|currently))?(?: [.!])*$")
+_LONE_NUMBER = re.compile(
+    r"^(?:(?:pain|it is|its|now|about|maybe|like|around|at|a"
+    r"|still) )*(?P<n>\d+(?:\.\d+)?)(?: (?:now|atm|right now|currently))?(?: [.!])*$"
+)
 _AMOUNT = re.compile(
-    r"\b(?:(?P<mult>\d) ?x ?)?(?P<n>\d+(?:\.\d+)?) ?(?P<u>mg|mgs|milligrams?|g|grams?|gr|mcg|ug|µg)\b"
+    r"\b(?:(?P<mult>\d) ?x ?)?(?P<n>\d+(?:\.\d+)?) ?(?P<u>mg|mgs|milligrams?|g|grams?|gr|mcg|ug"
+    r"|µg)\b"
     r"(?: ?x ?(?P<mult2>\d)\b)?"
 )
 _COUNT = re.compile(
@@ -115,12 +140,15 @@ _COUNT = re.compile(
     r"|\b(?:magnesium|mag|glycinate|supplements?|" + V.PILL_WORD + r") ?x ?(?P<n3>\d)\b"
 )
 _BARE_AFTER_ANCHOR = re.compile(
-    r"^(?: (?:glycinate|bisglycinate|citrate|dose|supplement|was|of|about|around|:|-|=|\())* (?P<n>\d+(?:\.\d+)?)\b"
-    r"(?! ?(?:/|:|\.\d|am\b|pm\b|h\b|hours?|minutes?|mins?\b|days?|weeks?|times|x\b|%|pills?|caps?\b|capsules?"
+    r"^(?: (?:glycinate|bisglycinate|citrate|dose|supplement|was|of|about|around|:|-|="
+    r"|\())* (?P<n>\d+(?:\.\d+)?)\b"
+    r"(?! ?(?:/|:|\.\d|am\b|pm\b|h\b|hours?|minutes?|mins?\b|days?|weeks?|times|x\b|%|pills?"
+    r"|caps?\b|capsules?"
     r"|tablets?|tabs?\b|ago|o ?clock))"
 )
 _SKIP_AFTER = re.compile(
-    r"^(?: (?:was|is|:|-|tonight|today|this evening|dose|glycinate))* (?:skipped|missed|forgotten|forgot"
+    r"^(?: (?:was|is|:|-|tonight|today|this evening|dose|glycinate))* (?:skipped|missed|forgotten"
+    r"|forgot"
     r"|not taken|skip|no|none|nope|x|not today|not tonight)\b"
 )
 _HOURS = re.compile(
@@ -128,39 +156,56 @@ _HOURS = re.compile(
     r"(?: (?:and )?(?P<m>\d{1,2}) ?(?:m|minutes?)\b| ?(?P<m2>[0-5]\d)\b)?(?! ago)"
 )
 _AWAKE_N = re.compile(
-    r"\b(?:woke|waking|wake|awake|awoke|woken|woke me|up|got up)(?: up)?(?: (?:about|around|like|maybe))?"
-    r" (?P<n>\d+|once|twice|several|multiple)(?: ?(?:times|x)\b| (?:during|in|at|over) the night|(?<=once)|(?<=twice))"
-    r"|\b(?P<n2>\d+|several|multiple) (?:awakenings|wake ?ups|times? (?:awake|up|woken|waking|during the night"
+    r"\b(?:woke|waking|wake|awake|awoke|woken|woke me|up|got up)(?: up)?(?: (?:about|around|like"
+    r"|maybe))?"
+    r" (?P<n>\d+|once|twice|several|multiple)(?: ?(?:times|x)\b| (?:during|in|at|over) the night"
+    r"|(?<=once)|(?<=twice))"
+    r"|\b(?P<n2>\d+|several|multiple) (?:awakenings|wake ?ups|times? (?:awake|up|woken|waking"
+    r"|during the night"
     r"|in the night|at night|overnight))\b"
     r"|\b(?:woke|waking|awake|awoke) (?:up )?(?P<once>once|twice)\b"
 )
-_AWAKE_AT = re.compile(r"\b(?:woke|awoke|woken|awake|up)(?: up)? (?:at|around|about) (?P<h>[1-5])(?::\d\d)?(?: ?am)?\b(?! ?pm)")
+_AWAKE_AT = re.compile(
+    r"\b(?:woke|awoke|woken|awake|up)(?: up)? (?:at|around"
+    r"|about) (?P<h>[1-5])(?::\d\d)?(?: ?am)?\b(?! ?pm)"
+)
 _AWAKE_ZERO = re.compile(
-    r"\b(?:slept (?:straight |right )?through(?: the night)?|did not wake(?: up)?(?! with)|no (?:wake ?ups|awakenings)"
+    r"\b(?:slept (?:straight |right )?through(?: the night)?|did not wake(?: up)?(?! with)"
+    r"|no (?:wake ?ups|awakenings)"
     r"|(?:woke|wake ?ups|awakenings) 0(?: times)?|0 (?:awakenings|wake ?ups)|without waking)\b"
 )
 _ONSET = re.compile(
-    r"\b(?:fell|fall|falling|get|got|getting|went|drifted|dropped) (?:off )?(?:to )?(?:asleep|sleep|off)"
+    r"\b(?:fell|fall|falling|get|got|getting|went|drifted|dropped) (?:off )?(?:to )?(?:asleep"
+    r"|sleep|off)"
     r" (?:in|after|within) (?:about |around |like |roughly |maybe |over |under |only |just )?"
     r"(?P<n>\d+(?:\.\d+)?) ?(?P<u>minutes?|m|hours?|h)\b"
     r"|\btook (?:me )?(?:about |around |like |roughly |over |almost |maybe |nearly |only |just )?"
-    r"(?P<n2>\d+(?:\.\d+)?) ?(?P<u2>minutes?|m|hours?|h) to (?:fall |get to |go to |drift off to |get )?"
+    r"(?P<n2>\d+(?:\.\d+)?) ?(?P<u2>minutes?|m|hours?|h) to (?:fall |get to |go to |drift off to "
+    r"|get )?"
     r"(?:asleep|sleep|off)\b"
     r"|\b(?:sleep onset|onset)(?: was| of| :)? (?P<n3>\d+) ?(?P<u3>minutes?|m|hours?|h)\b"
+    r"|\btook (?:me )?(?:ages|forever|a while|long|so long|a long time) to (?:fall |get to "
+    r"|go to )?(?:asleep|sleep)"
+    r"(?: ,| -)? (?:about |around |like |maybe |nearly |over "
+    r"|almost )?(?P<n4>\d+(?:\.\d+)?) ?(?P<u4>minutes?|m|hours?|h)\b"
 )
 _SLEEP_SPECIAL: list[tuple[re.Pattern[str], int]] = [
     (
         re.compile(
-            r"\b(?:no sleep|barely slept|hardly slept|sleepless|insomnia|awake all night|up all night"
-            r"|(?:could not|can not|did not) (?:get to |fall )?(?:sleep|asleep)(?! (?:well|great|good|much|very|too|that|so|enough|properly))"
-            r"|did not sleep(?: at all)?(?! (?:well|great|good|much|very|too|that|so|enough|properly))"
+            r"\b(?:no sleep|barely slept|hardly slept|sleepless|insomnia|awake all night"
+            r"|up all night"
+            r"|(?:could not|can not|did not) (?:get to |fall )?(?:sleep|asleep)(?! (?:well|great"
+            r"|good|much|very|too|that|so|enough|properly))"
+            r"|did not sleep(?: at all)?(?! (?:well|great|good|much|very|too|that|so|enough"
+            r"|properly))"
             r"|did not get (?:any )?sleep|worst (?:sleep|night)|not (?:a )?wink|zero sleep)\b"
         ),
         1,
     ),
     (
         re.compile(
-            r"\b(?:(?:did not|could not|can not) sleep (?:well|great|good|very well|properly|much|enough)"
+            r"\b(?:(?:did not|could not|can not) sleep (?:well|great|good|very well|properly|much"
+            r"|enough)"
             r"|tossing and turning|tossed and turned|not much sleep|little sleep|restless night)\b"
         ),
         2,
@@ -244,14 +289,19 @@ _QUALITY_WORDS = {
 }
 _QW = "|".join(sorted((re.escape(w) for w in _QUALITY_WORDS), key=len, reverse=True))
 _SLEEP_Q_AFTER = re.compile(
-    r"\b(?P<neg>(?:did not|not|never|was not) )?(?:slept|sleep|sleeping|night|nights|night sleep|sleep quality)"
+    r"\b(?P<neg>(?:did not|not|never|was not) )?(?:slept|sleep|sleeping|night|nights|night sleep"
+    r"|sleep quality)"
     r"(?: (?:was|is|has been|been|:|-|=|last night|overall|tonight))*"
-    r" (?P<mod>(?:(?:not|really|very|so|pretty|quite|super|fairly|rather|a|kind of|kinda|bit|too|extremely"
+    r" (?P<mod>(?:(?:not|really|very|so|pretty|quite|super|fairly|rather|a|kind of|kinda|bit|too"
+    r"|extremely"
     r"|incredibly) )*)(?P<q>" + _QW + r")\b"
 )
 _SLEEP_Q_BEFORE = re.compile(
-    r"\b(?P<mod>(?:(?:not|really|very|so|pretty|quite|super|fairly|rather|a|an|such a|kind of|kinda|bit"
-    r"|extremely|incredibly|another) )*)(?P<q>" + _QW + r") (?:night|nights|sleep|night sleep|night of sleep"
+    r"\b(?P<mod>(?:(?:not|really|very|so|pretty|quite|super|fairly|rather|a|an|such a|kind of"
+    r"|kinda|bit"
+    r"|extremely|incredibly|another) )*)(?P<q>"
+    + _QW
+    + r") (?:night|nights|sleep|night sleep|night of sleep"
     r"|sleeper|rest|nights rest|nights sleep)\b"
 )
 _NOT_MAG_CONTEXT = re.compile(r"\bside effects?\b")
@@ -324,7 +374,11 @@ class Doc:
         if any(w in V.NEG_WORDS for w in words):
             return True
         nxt = self.s[b:].split()[:2]
-        return bool(nxt) and nxt[0] in ("free", "less") or nxt[:2] == ["not", "present"]
+        return (bool(nxt) and nxt[0] in ("free", "less")) or nxt[:2] == ["not", "present"]
+
+    def causal_in_clause(self, pos: int) -> bool:
+        a, _ = self.clause_text(pos)
+        return any(w in _CAUSE_WORDS for w in self.s[a:pos].split())
 
     def causal(self, a: int) -> bool:
         return any(w in _CAUSAL for w in self.before(a, 3))
@@ -363,7 +417,17 @@ def _clamp(x: float, lo: float, hi: float) -> float:
 
 def _us_dates(tz: str) -> bool:
     return tz.startswith(("US/", "America/", "Canada/")) and not any(
-        c in tz for c in ("Sao_Paulo", "Argentina", "Buenos_Aires", "Bogota", "Lima", "Santiago", "Caracas", "Mexico")
+        c in tz
+        for c in (
+            "Sao_Paulo",
+            "Argentina",
+            "Buenos_Aires",
+            "Bogota",
+            "Lima",
+            "Santiago",
+            "Caracas",
+            "Mexico",
+        )
     )
 
 
@@ -400,7 +464,20 @@ class Parser:
     def _anchors(self, *topics: str) -> list[Anchor]:
         return [a for a in self.anchors if a.topic in topics]
 
-    def _nearest(self, pos: int, topics: tuple[str, ...], same_clause_only: bool = False) -> Anchor | None:
+    def _adjacent(self, a: int, b: int, topics: tuple[str, ...]) -> Anchor | None:
+        """The anchor right next to a value: "500 mg naproxen", then "naproxen 500 mg"."""
+        gap = re.compile(r"^ (?:of |of my |my |the |x \d )?$")
+        for anchor in self._anchors(*topics):
+            if anchor.start >= b and gap.match(self.d.s[b : anchor.start]):
+                return anchor
+        for anchor in self._anchors(*topics):
+            if anchor.end <= a and gap.match(self.d.s[anchor.end : a]):
+                return anchor
+        return None
+
+    def _nearest(
+        self, pos: int, topics: tuple[str, ...], same_clause_only: bool = False
+    ) -> Anchor | None:
         cands = self._anchors(*topics)
         if not cands:
             return None
@@ -408,7 +485,9 @@ class Parser:
         same = [a for a in cands if self.d.clause(a.start) == c]
         if same:
             # prefer the anchor to the left at equal distance
-            return min(same, key=lambda a: (abs(a.start - pos) if a.start > pos else abs(pos - a.end) - 0.5))
+            return min(
+                same, key=lambda a: abs(a.start - pos) if a.start > pos else abs(pos - a.end) - 0.5
+            )
         if same_clause_only:
             return None
         prev = [a for a in cands if self.d.clause(a.start) < c]
@@ -419,7 +498,7 @@ class Parser:
     # --- main ----------------------------------------------------------------
     def run(self) -> list[Entry]:
         s = self.d.s
-        if not s.strip() or _QUESTION.match(s) and "?" in s:
+        if not s.strip() or (_QUESTION.match(s) and "?" in s):
             return []
         self.times, time_spans, self.durations = find_times(
             s, self.now, self.zone, self.d.clause_of, self.d.clause_starts, _us_dates(self.tz)
@@ -500,7 +579,9 @@ class Parser:
             mult = m.group("mult") or m.group("mult2")
             if mult:
                 n *= int(mult)
-            owner = self._nearest(m.start(), ("med", "dose"), same_clause_only=True)
+            owner = self._adjacent(m.start(), m.end(), ("med", "dose"))
+            if owner is None:
+                owner = self._nearest(m.start(), ("med", "dose"), same_clause_only=True)
             if owner is None:
                 owner = self._nearest(m.start(), ("med", "dose"))
             if owner is None:
@@ -536,8 +617,8 @@ class Parser:
                 add("dose", m.start(), n, "count")
         # sleep
         for m in self._find(_ONSET, claim=True):
-            n = float(m.group("n") or m.group("n2") or m.group("n3"))
-            unit = m.group("u") or m.group("u2") or m.group("u3")
+            n = float(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4"))
+            unit = m.group("u") or m.group("u2") or m.group("u3") or m.group("u4")
             add("sleep", m.start(), n * 60 if unit.startswith("h") else n, "onset")
         for m in self._find(_AWAKE_ZERO):
             add("sleep", m.start(), 0, "awakenings")
@@ -546,17 +627,31 @@ class Parser:
             if raw in ("several", "multiple"):
                 add("sleep", m.start(), -1, "awakenings")
                 continue
-            n = {"once": 1, "twice": 2}.get(raw, None)
-            add("sleep", m.start(), float(n if n is not None else raw), "awakenings")
+            count = {"once": 1.0, "twice": 2.0}.get(raw)
+            add("sleep", m.start(), count if count is not None else float(raw), "awakenings")
         for m in _AWAKE_AT.finditer(d.s):
             if "with" not in d.after(m.end(), 2):
                 add("sleep", m.start(), 1, "awakenings")
         sleep_anchor_present = bool(self._anchors("sleep")) or re.search(r"\b(?:got|only) \d", d.s)
         for m in self._find(_HOURS):
             before = d.before(m.start(), 2)
-            if before and before[-1] in ("for", "lasted", "lasting", "last", "past", "every", "within", "in", "after"):
+            if before and before[-1] in (
+                "for",
+                "lasted",
+                "lasting",
+                "last",
+                "past",
+                "every",
+                "within",
+                "in",
+                "after",
+            ):
                 continue
-            owner = self._nearest(m.start(), ("sleep", "attack", "pain", "dose", "med", "anxiety"), same_clause_only=True)
+            owner = self._nearest(
+                m.start(),
+                ("sleep", "attack", "pain", "dose", "med", "anxiety"),
+                same_clause_only=True,
+            )
             if owner is None and not sleep_anchor_present:
                 continue
             if owner is not None and owner.topic != "sleep":
@@ -573,8 +668,11 @@ class Parser:
         # sleep from a clock range: "slept 11pm-6am"
         for t in self.times:
             if t.role == "range" and t.until is not None:
-                owner = self._nearest(t.start, ("sleep", "attack", "dose", "med"), same_clause_only=True)
-                if owner is not None and owner.topic == "sleep" and not out.get("sleep", []).count:
+                owner = self._nearest(
+                    t.start, ("sleep", "attack", "dose", "med"), same_clause_only=True
+                )
+                has_hours = any(v[2] == "hours" for v in out.get("sleep", []))
+                if owner is not None and owner.topic == "sleep" and not has_hours:
                     hours = (t.until - t.at).total_seconds() / 3600
                     if 0 < hours <= 16:
                         add("sleep", t.start, hours, "hours")
@@ -593,8 +691,8 @@ class Parser:
                 continue
             topic = _topic_of_label(label)
             if topic is None:
-                owner = self._nearest(pos, ("attack", "pain", "anxiety", "sleep"))
-                topic = "attack" if owner is None or owner.topic == "pain" else owner.topic
+                near = self._nearest(pos, ("attack", "pain", "anxiety", "sleep"))
+                topic = "attack" if near is None or near.topic == "pain" else near.topic
             if topic == "sleep":
                 if label in ("sleep quality", "quality") or (label == "sleep" and n <= 5):
                     add("sleep", pos, n, "scale5")
@@ -670,13 +768,25 @@ class Parser:
             ca, cb = self.d.clause_text(a.start)
             before = s[ca : a.start].split()
             after = s[a.end : cb].split()
-            for side, words, filler in (("b", list(reversed(before)), _FILLER_BEFORE), ("a", after, _FILLER_AFTER)):
+            for side, words, filler in (
+                ("b", list(reversed(before)), _FILLER_BEFORE),
+                ("a", after, _FILLER_AFTER),
+            ):
                 for i in range(min(len(words), 4)):
                     w = words[i]
-                    if side == "a" and i + 1 < len(words) and words[i + 1].startswith(("sensitiv", "headed")):
+                    if (
+                        side == "a"
+                        and i + 1 < len(words)
+                        and words[i + 1].startswith(("sensitiv", "headed"))
+                    ):
                         break
                     value = _intensity_of(w)
-                    if side == "b" and i + 1 < len(words) and words[i + 1] == "not" and value is not None:
+                    if (
+                        side == "b"
+                        and i + 1 < len(words)
+                        and words[i + 1] == "not"
+                        and value is not None
+                    ):
                         value = 5 if value >= 7 else value
                     if value is not None:
                         mods = words[i + 1 : i + 3] if side == "b" else words[max(0, i - 2) : i]
@@ -702,24 +812,37 @@ class Parser:
                 continue
             if m.group("subj") == "head" and m.group("cue") in ("left", "went"):
                 continue
-            if m.group("cue") in ("left", "went") and not re.search(r"\b(?:went|left)\b(?! (?:side|eye|temple))", s):
+            if m.group("cue") in ("left", "went") and not re.search(
+                r"\b(?:went|left)\b(?! (?:side|eye|temple))", s
+            ):
                 continue
             if m.group("cue") == "went" and not re.search(r"\bwent (?:away|off)\b", s):
                 continue
-            if m.group("subj") in ("it", "pain") and not (kinds or self._anchors("pain")) and len(s.split()) > 6:
+            if (
+                m.group("subj") in ("it", "pain")
+                and not (kinds or self._anchors("pain"))
+                and len(s.split()) > 6
+            ):
                 continue
             end = m
             break
-        if not kinds and end is not None and end.group("subj") not in (None, "it", "pain", "head", "ache") and d.negated(end.start(), end.end()):
+        if (
+            not kinds
+            and end is not None
+            and end.group("subj") not in (None, "it", "pain", "head", "ache")
+            and d.negated(end.start(), end.end())
+        ):
             end = None
         all_kind_negated = bool(self._anchors("attack")) and not kinds
         if all_kind_negated and end is None:
             return None
 
-        intensity_vals = [v for v in values.get("attack", []) + values.get("pain", []) if v[2].startswith("scale")]
+        intensity_vals = [
+            v for v in values.get("attack", []) + values.get("pain", []) if v[2].startswith("scale")
+        ]
         intensity: float | None = None
         if intensity_vals:
-            pos, n, kind = intensity_vals[0]
+            _, n, kind = intensity_vals[0]
             if kind == "scale5":
                 n = n * 2
             intensity = _clamp(n, 0, 10)
@@ -737,7 +860,9 @@ class Parser:
                 kind = "migraine"
             elif not (
                 intensity is not None
-                and (symptoms & {"throbbing", "one_sided", "light_sensitivity", "sound_sensitivity"})
+                and (
+                    symptoms & {"throbbing", "one_sided", "light_sensitivity", "sound_sensitivity"}
+                )
             ):
                 # nothing but a number: an update of the running attack
                 if intensity is not None and not self._other_topics_claim():
@@ -764,11 +889,14 @@ class Parser:
                 started_at = starts[0].at
             if ends:
                 ended_at = ends[0].at
+        if started_at is not None and ended_at is not None:
+            for _ in range(3):
+                if ended_at > started_at:
+                    break
+                ended_at = ended_at + timedelta(days=1)
         if started_at is not None and ended_at is None and end is None:
-            for a, _b, mins in self.durations:
+            for _a, _b, mins in self.durations:
                 if not any(t.vague for t in starts[:1]):
-                    from datetime import timedelta
-
                     ended_at = shift(started_at, timedelta(minutes=mins), self.zone)
                     break
 
@@ -797,7 +925,10 @@ class Parser:
             "ended_at": _iso(ended_at),
             "symptoms": sorted(symptoms),
             "triggers": sorted(self._triggers()),
-            "medications": [{"name": a.text, "dose_mg": _num(a.value) if a.value is not None else None} for a in meds],
+            "medications": [
+                {"name": a.text, "dose_mg": _num(a.value) if a.value is not None else None}
+                for a in meds
+            ],
         }
 
     meds_in_attack = False
@@ -820,11 +951,11 @@ class Parser:
             clause_anchors = [a for a in self.anchors if d.clause(a.start) == c]
             if any(a.topic in ("sleep", "anxiety", "dose") for a in clause_anchors):
                 continue
-            if m.group(0) in ("less", "lower", "higher") and not re.search(r"\b(?:pain|it|intensity)\b", s):
+            if m.group(0) in ("less", "lower", "higher") and not re.search(
+                r"\b(?:pain|it|intensity)\b", s
+            ):
                 continue
-            if re.search(r"\b(?:came back|back again|is back|returned|new)\b", s):
-                return False
-            return True
+            return not re.search(r"\b(?:came back|back again|is back|returned|new)\b", s)
         return False
 
     def _update(self, intensity: float | None) -> Entry:
@@ -856,7 +987,9 @@ class Parser:
                     continue
                 if d.negated(m.start(), m.end()):
                     continue
-                if code == "vomiting" and re.search(r"\b(?:like|to|want|wanted|about|gonna|going)$", d.s[: m.start()].rstrip()):
+                if code == "vomiting" and re.search(
+                    r"\b(?:like|to|want|wanted|about|gonna|going)$", d.s[: m.start()].rstrip()
+                ):
                     continue
                 found.setdefault(code, []).append((m.start(), m.end()))
         return found
@@ -877,7 +1010,11 @@ class Parser:
             if d.clause(a.start) == c and d.causal(a.start):
                 return True
         return bool(
-            re.search(r"\b(?:since (?:starting|taking|i started)|after (?:taking )?(?:it|them|the pills?|my pills?))\b", d.s)
+            re.search(
+                r"\b(?:since (?:starting|taking|i started)|after (?:taking )?(?:it|them|the pills?"
+                r"|my pills?))\b",
+                d.s,
+            )
         )
 
     def _triggers(self) -> set[str]:
@@ -900,8 +1037,6 @@ class Parser:
                     continue
                 codes.add(code)
                 break
-        for code in ("poor_sleep", "oversleep"):
-            pass
         return codes
 
     # --- doses and medicines ---------------------------------------------------
@@ -913,15 +1048,16 @@ class Parser:
         counts = [v for v in values.get("dose", []) if v[2] == "count"]
         if not mags and not amounts and not counts:
             return []
-        if not mags and (self._anchors("med") or self._anchors("attack")):
-            # "2 tablets" next to ibuprofen is not a magnesium dose
-            if not amounts or self._anchors("med"):
-                return []
+        # "2 tablets" next to ibuprofen is not a magnesium dose
+        if not mags and (self._anchors("med") or (self._anchors("attack") and not amounts)):
+            return []
         skipped = False
         live: list[Anchor] = []
         for a in mags:
             before = s[d.clause_text(a.start)[0] : a.start]
-            if V.SKIP.search(before.rstrip() + (" " if before.strip() else "")) or V.SKIP.search(before.rstrip()):
+            if V.SKIP.search(before.rstrip() + (" " if before.strip() else "")) or V.SKIP.search(
+                before.rstrip()
+            ):
                 skipped = True
                 live.append(a)
                 continue
@@ -956,6 +1092,8 @@ class Parser:
                     clause_ok = True
             if not clause_ok:
                 return []
+        if skipped:
+            taken_at = None
         amount = amounts[0][1] if amounts and not skipped else None
         count = counts[0][1] if counts and not skipped else None
         if amount is not None and not (0 < amount <= 5000):
@@ -993,7 +1131,9 @@ class Parser:
         return out
 
     # --- sleep -------------------------------------------------------------------
-    def _sleep(self, values: dict[str, list[tuple[int, float, str]]], attack: Entry | None) -> Entry | None:
+    def _sleep(
+        self, values: dict[str, list[tuple[int, float, str]]], attack: Entry | None
+    ) -> Entry | None:
         d = self.d
         s = d.s
         vals = values.get("sleep", [])
@@ -1010,7 +1150,9 @@ class Parser:
             for m in _SLEEP_Q_AFTER.finditer(s):
                 if not d.free(m.start("q"), m.end("q")) and m.group("q") not in ("well", "good"):
                     continue
-                quality = _sleep_value(m.group("q"), (m.group("mod") or "") + (m.group("neg") or ""))
+                quality = _sleep_value(
+                    m.group("q"), (m.group("mod") or "") + (m.group("neg") or "")
+                )
                 q_positions.append(m.start())
                 break
         if quality is None:
@@ -1027,15 +1169,24 @@ class Parser:
         awakenings = next((v[1] for v in vals if v[2] == "awakenings"), None)
         onset = next((v[1] for v in vals if v[2] == "onset"), None)
         rl = self._flag(V.RESTLESS_LEGS)
-        cramps = self._flag(V.CRAMPS, exclude=r"\b(?:stomach|tummy|belly|period|menstrual|abdominal|gut)\b")
+        cramps = self._flag(
+            V.CRAMPS, exclude=r"\b(?:stomach|tummy|belly|period|menstrual|abdominal|gut)\b"
+        )
         anchors = [a for a in self._anchors("sleep") if d.free(a.start, a.end)]
-        if quality is None and hours is None and awakenings is None and onset is None and rl is None and cramps is None:
+        if (
+            quality is None
+            and hours is None
+            and awakenings is None
+            and onset is None
+            and rl is None
+            and cramps is None
+        ):
             if not anchors:
                 return None
             # a bare mention ("sleep", "night") says nothing to log
             return None
         for p in q_positions + [v[0] for v in vals]:
-            if not d.causal(p):
+            if not d.causal_in_clause(p):
                 causal_only = False
         if attack is not None and causal_only and rl is None and cramps is None:
             return None
@@ -1067,7 +1218,9 @@ class Parser:
         return result
 
     # --- anxiety -------------------------------------------------------------------
-    def _anxiety(self, values: dict[str, list[tuple[int, float, str]]], attack: Entry | None) -> Entry | None:
+    def _anxiety(
+        self, values: dict[str, list[tuple[int, float, str]]], attack: Entry | None
+    ) -> Entry | None:
         d = self.d
         s = d.s
         anchors = self._anchors("anxiety")
@@ -1107,7 +1260,10 @@ class Parser:
         d = self.d
         s = d.s
         is_attack = attack is not None and attack["type"] == "attack"
-        mag_context = bool(self._anchors("dose")) or re.search(r"\b(?:since (?:starting|taking)|side effects?)\b", s) is not None
+        mag_context = (
+            bool(self._anchors("dose"))
+            or re.search(r"\b(?:since (?:starting|taking)|side effects?)\b", s) is not None
+        )
         codes: set[str] = set()
         for code, pattern in V.SIDE_EFFECTS.items():
             for m in pattern.finditer(s):
@@ -1127,7 +1283,13 @@ class Parser:
                     word = m.group(0)
                     if is_attack and not self._mag_causal_clause(m.start()):
                         continue
-                    if not mag_context and word in ("tired", "sleepy", "foggy", "hungover", "lethargic"):
+                    if not mag_context and word in (
+                        "tired",
+                        "sleepy",
+                        "foggy",
+                        "hungover",
+                        "lethargic",
+                    ):
                         continue
                     if self._anchors("sleep") and not mag_context:
                         continue

@@ -248,11 +248,14 @@ class Corrector:
     """
 
     def __init__(self, targets: Iterable[str], known: Iterable[str]) -> None:
+        targets = list(targets)
+        self.targets: tuple[str, ...] = tuple(targets)
+        self.known: frozenset[str] = frozenset(known)
         self._by_letter: dict[str, list[str]] = {}
         for t in sorted(set(targets)):
             if len(t) >= 5 and t.isalpha():
                 self._by_letter.setdefault(t[0], []).append(t)
-        self._known = frozenset(known) | frozenset(targets)
+        self._known = self.known | frozenset(targets)
         self.correct = lru_cache(maxsize=4096)(self._correct)
 
     def _correct(self, word: str) -> str:

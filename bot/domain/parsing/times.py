@@ -88,7 +88,8 @@ _PERIOD = r"(?P<period>morning|afternoon|evening|night)"
 
 # units after which a number is an amount, not an hour
 _NOT_HOUR = (
-    r"(?! ?(?:/|\.\d|:|mg|g\b|mcg|ml|h\b|hours?|minutes?|seconds?|days?|weeks?|months?|years?|times|x\b|%"
+    r"(?! ?(?:/|\.\d|:|mg|g\b|mcg|ml|h\b|hours?|minutes?|seconds?|days?|weeks?|months?|years?"
+    r"|times|x\b|%"
     r"|out of|of 10|pills?|caps?\b|capsules?|tablets?|tabs?\b|glass|cups?|drinks?|pints?|percent"
     r"|awakenings|wake|mins?\b))"
 )
@@ -98,13 +99,17 @@ DAY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\byesterday(?: (?:in the )?" + _PERIOD + r")?\b"), "d-1"),
     (re.compile(r"\blast (?P<period>night|evening)\b"), "d-1"),
     (
-        re.compile(r"\b(?:this|in the|early this|late this|early in the|late in the) " + r"(?P<period>morning|afternoon|evening)\b"),
+        re.compile(
+            r"\b(?:this|in the|early this|late this|early in the|late in the) "
+            + r"(?P<period>morning|afternoon|evening)\b"
+        ),
         "d0",
     ),
     (re.compile(r"\b(?P<period>tonight)\b"), "d0"),
     (
         re.compile(
-            r"\b(?:overnight|during the night|in the night|middle of the night|in the middle of the night)\b"
+            r"\b(?:overnight|during the night|in the night|middle of the night"
+            r"|in the middle of the night)\b"
         ),
         "overnight",
     ),
@@ -112,20 +117,26 @@ DAY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?P<n>\d{1,2}) days? ago\b"), "ago"),
     (
         re.compile(
-            r"\b(?:on |last |this past |past )?(?P<wd>" + _WEEKDAY_LONG + r")(?: (?P<period>morning|afternoon|evening|night))?\b"
+            r"\b(?:on |last |this past |past )?(?P<wd>"
+            + _WEEKDAY_LONG
+            + r")(?: (?P<period>morning|afternoon|evening|night))?\b"
             r"|\bon (?P<wd2>" + _WEEKDAY_ANY + r")\b"
         ),
         "weekday",
     ),
     (
         re.compile(
-            r"\b(?P<mon>" + _MONTH + r") (?:the )?(?P<day>\d{1,2})\b(?! ?(?::|am|pm|mg|h\b|hours?|/))"
+            r"\b(?P<mon>"
+            + _MONTH
+            + r") (?:the )?(?P<day>\d{1,2})\b(?! ?(?::|am|pm|mg|h\b|hours?|/))"
             r"(?: ?,? (?P<year>20\d\d))?"
         ),
         "md",
     ),
     (
-        re.compile(r"\b(?P<day>\d{1,2}) (?:of )?(?P<mon>" + _MONTH + r")\b(?: ?,? (?P<year>20\d\d))?"),
+        re.compile(
+            r"\b(?P<day>\d{1,2}) (?:of )?(?P<mon>" + _MONTH + r")\b(?: ?,? (?P<year>20\d\d))?"
+        ),
         "dm",
     ),
     (re.compile(r"\b(?P<y>20\d\d) - (?P<m>\d{1,2}) - (?P<d>\d{1,2})\b"), "iso"),
@@ -147,7 +158,8 @@ CLOCK_PATTERNS: list[re.Pattern[str]] = [
     re.compile(r"\b(?P<h>\d{1,2}) ?o ?clock\b"),
     re.compile(r"\b(?P<named>noon|midday|midnight|lunchtime|lunch time|bedtime|bed time)\b"),
     re.compile(
-        r"\b(?:since|from|at|around|about|by|until|till|til|started|starting|began|begun|before|after)"
+        r"\b(?:since|from|at|around|about|by|until|till|til|started|starting|began|begun|before"
+        r"|after)"
         r"(?: (?:about|around|like|roughly|approximately))? (?P<h>\d{1,2})\b(?: ?ish)?" + _NOT_HOUR
     ),
 ]
@@ -163,10 +175,13 @@ NAMED_TIMES = {
 
 RANGE_SEP = re.compile(r"^ ?(?:-|to|till|until|til|and|through|thru) ?$")
 AGO = re.compile(
-    r"\b(?:about |around |like |roughly )?(?P<n>\d+(?:\.\d+)?) ?(?P<u>hours?|h|minutes?|m|seconds?) ago\b"
+    r"\b(?:about |around |like |roughly )?(?P<n>\d+(?:\.\d+)?) ?(?P<u>hours?|h|minutes?|m"
+    r"|seconds?) ago\b"
     r"|\b(?P<now>just now|right now|at the moment|atm)\b"
 )
-FOR_LAST = re.compile(r"\bfor (?:the )?(?:last|past) (?P<n>\d+(?:\.\d+)?) ?(?P<u>hours?|h|minutes?|days?)\b")
+FOR_LAST = re.compile(
+    r"\bfor (?:the )?(?:last|past) (?P<n>\d+(?:\.\d+)?) ?(?P<u>hours?|h|minutes?|days?)\b"
+)
 DURATION = re.compile(
     r"\b(?:for|lasted|lasting|lasted for|went on for) (?:about |around |like |roughly )?"
     r"(?P<n>\d+(?:\.\d+)?) ?(?P<u>hours?|h|minutes?|days?)\b(?! ago)"
@@ -189,8 +204,36 @@ START_WORDS = {
     "woke",
     "begin",
 }
-END_WORDS = {"until", "till", "til", "ended", "stopped", "gone", "away", "finished", "over", "by", "lasted", "ending", "eased", "left"}
-_INTENSITY_BEFORE = {"pain", "intensity", "level", "severity", "anxiety", "is", "was", "it", "stays", "stayed", "at", "now"}
+END_WORDS = {
+    "until",
+    "till",
+    "til",
+    "ended",
+    "stopped",
+    "gone",
+    "away",
+    "finished",
+    "over",
+    "by",
+    "lasted",
+    "ending",
+    "eased",
+    "left",
+}
+_INTENSITY_BEFORE = {
+    "pain",
+    "intensity",
+    "level",
+    "severity",
+    "anxiety",
+    "is",
+    "was",
+    "it",
+    "stays",
+    "stayed",
+    "at",
+    "now",
+}
 
 
 @dataclass
@@ -298,7 +341,9 @@ def _safe_date(year: str | None, month: int, day: int, today: date) -> date | No
         return None
 
 
-def _hour_candidates(h: int, mnt: int, ap: str | None, period: str | None, has_colon: bool) -> list[time]:
+def _hour_candidates(
+    h: int, mnt: int, ap: str | None, period: str | None, has_colon: bool
+) -> list[time]:
     if h > 24 or mnt > 59:
         return []
     if h == 24:
@@ -357,7 +402,12 @@ def _role(s: str, start: int, clause_start: int) -> str:
 
 
 def find_times(
-    s: str, now: datetime, zone: ZoneInfo, clause_of: list[int], clause_starts: list[int], us_dates: bool
+    s: str,
+    now: datetime,
+    zone: ZoneInfo,
+    clause_of: list[int],
+    clause_starts: list[int],
+    us_dates: bool,
 ) -> tuple[list[TimeMention], list[tuple[int, int]], list[tuple[int, int, float]]]:
     """All time mentions in `s`, the spans they cover, and durations (start, end, minutes)."""
     days = _day_refs(s, now, us_dates)
@@ -381,7 +431,11 @@ def find_times(
     for pattern in CLOCK_PATTERNS:
         for m in pattern.finditer(s):
             g = m.groupdict()
-            a, b = (m.start("h"), m.end()) if g.get("h") and pattern is CLOCK_PATTERNS[-1] else m.span()
+            a, b = (
+                (m.start("h"), m.end())
+                if g.get("h") and pattern is CLOCK_PATTERNS[-1]
+                else m.span()
+            )
             if not free(a, b) or any(x < b and a < y for x, y, *_ in clocks):
                 continue
             if pattern is CLOCK_PATTERNS[-1]:
@@ -413,7 +467,9 @@ def find_times(
         # a range "9am to 1pm", "2-6pm", "from 9 to 1"
         if i + 1 < len(clocks) and clause_of[clocks[i + 1][0]] == clause_of[a]:
             a2, b2, h2, m2, ap2, colon2 = clocks[i + 1]
-            if RANGE_SEP.match(s[b:a2]) or (s[b:a2].strip() in ("to", "-", "until", "till") and True):
+            if RANGE_SEP.match(s[b:a2]) or (
+                s[b:a2].strip() in ("to", "-", "until", "till") and True
+            ):
                 if ap is None and ap2 not in (None, "24"):
                     ap = ap2 if (h % 12) <= (h2 % 12) else ("am" if ap2 == "pm" else "pm")
                 start_t = _hour_candidates(h, mnt, _ap(ap), period, colon)
@@ -435,21 +491,33 @@ def find_times(
         if dt is None:
             continue
         start_at = a if day is None else min(a, day.start)
-        mentions.append(TimeMention(start_at, max(b, day.end if day else b), dt, None, _role(s, a, clause_start(a))))
+        mentions.append(
+            TimeMention(
+                start_at, max(b, day.end if day else b), dt, None, _role(s, a, clause_start(a))
+            )
+        )
         used.add(i)
 
     for m in AGO.finditer(s):
         if not free(m.start(), m.end()):
             continue
         if m.group("now"):
-            mentions.append(TimeMention(m.start(), m.end(), now, None, _role(s, m.start(), clause_start(m.start()))))
+            mentions.append(
+                TimeMention(
+                    m.start(), m.end(), now, None, _role(s, m.start(), clause_start(m.start()))
+                )
+            )
             continue
         n = float(m.group("n"))
         unit = m.group("u")
         mins = n * 60 if unit.startswith("h") else (n / 60 if unit.startswith("s") else n)
         mentions.append(
             TimeMention(
-                m.start(), m.end(), shift(now, -timedelta(minutes=mins), zone), None, _role(s, m.start(), clause_start(m.start()))
+                m.start(),
+                m.end(),
+                shift(now, -timedelta(minutes=mins), zone),
+                None,
+                _role(s, m.start(), clause_start(m.start())),
             )
         )
     for m in FOR_LAST.finditer(s):
@@ -458,7 +526,11 @@ def find_times(
         n = float(m.group("n"))
         unit = m.group("u")
         mins = n * 60 if unit.startswith("h") else (n * 1440 if unit.startswith("d") else n)
-        mentions.append(TimeMention(m.start(), m.end(), shift(now, -timedelta(minutes=mins), zone), None, "start"))
+        mentions.append(
+            TimeMention(
+                m.start(), m.end(), shift(now, -timedelta(minutes=mins), zone), None, "start"
+            )
+        )
 
     for d in days:
         if d.used or d.day is None:
@@ -470,7 +542,11 @@ def find_times(
                 dt = local(d.day - timedelta(days=1), t, zone)
         else:
             dt = local(d.day, time(12, 0), zone)
-        mentions.append(TimeMention(d.start, d.end, dt, None, _role(s, d.start, clause_start(d.start)), vague=True))
+        mentions.append(
+            TimeMention(
+                d.start, d.end, dt, None, _role(s, d.start, clause_start(d.start)), vague=True
+            )
+        )
 
     durations: list[tuple[int, int, float]] = []
     for m in DURATION.finditer(s):
