@@ -8,6 +8,7 @@ diary on 1 June 2025 and asks on 14 June 2025 at 23:30, so the period
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from diarygen import UTC, local
@@ -59,9 +60,9 @@ def attack(
     end: datetime | None = None,
     *,
     kind: str = "migraine",
-    **fields: object,
+    **fields: Any,
 ) -> Attack:
-    return Attack(id=id, started_at=start, ended_at=end, kind=kind, **fields)  # type: ignore[arg-type]
+    return Attack(id=id, started_at=start, ended_at=end, kind=kind, **fields)
 
 
 # ---------------------------------------------------------------- migraine days
@@ -314,7 +315,7 @@ def _treated(
     *,
     end: str | None = None,
     updates: tuple[tuple[str, int | None], ...] = (),
-    **fields: object,
+    **fields: Any,
 ) -> Diary:
     """A migraine from 10:00 on 10 Jun, ibuprofen at 10:00, updates at (clock, intensity)."""
     fields.setdefault("start_intensity", 7)

@@ -11,6 +11,7 @@ from diarygen import generate, local
 from bot.domain.diary import Attack, Diary, Sleep
 from bot.domain.stats import (
     Direction,
+    PeriodStats,
     VerdictStatus,
     period_bounds,
     period_stats,
@@ -188,7 +189,7 @@ def _trigger_diary(attacks: int, stress: int, sleep: list[Sleep] | None = None) 
     )
 
 
-def _trigger_stats(d: Diary):  # type: ignore[no-untyped-def]
+def _trigger_stats(d: Diary) -> PeriodStats:
     return period_stats(d, date(2025, 6, 1), date(2025, 6, 15), local(date(2025, 6, 14), "23:00"))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -25,7 +25,7 @@ TZ = "Europe/Berlin"
 NOW = local(date(2025, 6, 14), "23:30")
 
 
-def text_for(diary: Diary, period: str = "30d", now=NOW) -> str:  # type: ignore[no-untyped-def]
+def text_for(diary: Diary, period: str = "30d", now: datetime = NOW) -> str:
     return render_summary(summarize(diary, *period_bounds(diary, period, now), now), period)
 
 
