@@ -50,7 +50,8 @@ def run_parse(args: argparse.Namespace) -> int:
                 if not isinstance(item, dict):
                     raise ValueError("not an object")
                 result = _answer(item.get("text"), item.get("now"), item.get("tz"))
-            except Exception:  # one bad line must not stop or misalign the batch
+            except Exception as e:  # one bad line must not stop or misalign the batch
+                print(f"magbot parse: line skipped: {type(e).__name__}: {e}", file=sys.stderr)
                 result = {"entries": []}
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
             out.flush()

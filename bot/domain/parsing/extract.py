@@ -49,6 +49,23 @@ _CAUSAL = {
     "following",
     "by",
 }
+_NEG_BREAK = {
+    "stop",
+    "stopped",
+    "help",
+    "believe",
+    "sure",
+    "think",
+    "wait",
+    "but",
+    "except",
+    "only",
+    "until",
+    "till",
+    "before",
+    "sleep",
+    "slept",
+}
 _CAUSE_WORDS = {"after", "from", "because", "due", "following", "caused", "thanks", "cause", "by"}
 _FILLER_BEFORE = {
     "a",
@@ -123,6 +140,19 @@ _LABEL_NUM = re.compile(
     r"|times|x\b|%|pills?|caps?\b|capsules?|tablets?|tabs?\b|glass|cups?|drinks?|ago|mins?\b"
     r"|o ?clock))"
 )
+_SHORT_END = re.compile(
+    r"^(?:(?:all|it is|its|it|finally|completely|totally|pretty much|basically|now|is|has|been|the pain"
+    r"|pain) )*(?P<cue>gone|over|ended|finished|passed|done|pain free|better and gone)"
+    r"(?: (?:now|at last|finally|completely|again))*(?: [!.])*$"
+)
+_FROM_TO = re.compile(
+    r"\b(?:went|gone|go|dropped|improved|eased|came|come|down|pain|it|is)(?: down)? from"
+    r" (?P<a>\d+(?:\.\d+)?) ?(?:/ ?10 )?(?:to|->|-) (?P<n>\d+(?:\.\d+)?)\b(?! ?(?:am|pm|:))"
+)
+_BARE_NUMBER = re.compile(
+    r"\b(?P<n>\d+(?:\.\d+)?)\b(?! ?(?:/|:|\.\d|am\b|pm\b|mg|g\b|h\b|hours?|minutes?|mins?\b|days?"
+    r"|weeks?|times|x\b|%|pills?|caps?\b|capsules?|tablets?|ago))"
+)
 _SCALE = re.compile(r"\b(?P<n>\d+(?:\.\d+)?) ?(?:/|out of|outta|of) ?(?P<d>10|5)\b")
 _LONE_NUMBER = re.compile(
     r"^(?:(?:pain|it is|its|now|about|maybe|like|around|at|a"
@@ -149,7 +179,7 @@ _BARE_AFTER_ANCHOR = re.compile(
 _SKIP_AFTER = re.compile(
     r"^(?: (?:was|is|:|-|tonight|today|this evening|dose|glycinate))* (?:skipped|missed|forgotten"
     r"|forgot"
-    r"|not taken|skip|no|none|nope|x|not today|not tonight)\b"
+    r"|not taken|skip|no|none|nope|not today|not tonight)\b"
 )
 _HOURS = re.compile(
     r"\b(?P<n>\d+(?:\.\d+)?)(?: ?(?:-|to) ?(?P<n2>\d+(?:\.\d+)?))? ?(?P<u>h|hours?)"
@@ -371,8 +401,10 @@ class Doc:
 
     def negated(self, a: int, b: int, reach: int = 3) -> bool:
         words = self.before(a, reach)
-        if any(w in V.NEG_WORDS for w in words):
-            return True
+        for i, w in enumerate(words):
+            # "can't stop throwing up" is not a negation of throwing up
+            if w in V.NEG_WORDS and not any(x in _NEG_BREAK for x in words[i + 1 :]):
+                return True
         nxt = self.s[b:].split()[:2]
         return (bool(nxt) and nxt[0] in ("free", "less")) or nxt[:2] == ["not", "present"]
 
@@ -689,10 +721,11 @@ class Parser:
             pos = m.start("n")
             if not d.free(m.start("n"), m.end("n")):
                 continue
-            topic = _topic_of_label(label)
-            if topic is None:
+            labelled = _topic_of_label(label)
+            if labelled is None:
                 near = self._nearest(pos, ("attack", "pain", "anxiety", "sleep"))
-                topic = "attack" if near is None or near.topic == "pain" else near.topic
+                labelled = "attack" if near is None or near.topic == "pain" else near.topic
+            topic = labelled
             if topic == "sleep":
                 if label in ("sleep quality", "quality") or (label == "sleep" and n <= 5):
                     add("sleep", pos, n, "scale5")
@@ -706,6 +739,18 @@ class Parser:
         m3 = _LONE_NUMBER.match(d.s)
         if m3 and d.free(m3.start("n"), m3.end("n")):
             add("pain", m3.start("n"), float(m3.group("n")), "scale10")
+        for m in self._find(_FROM_TO, claim=True):
+            add("pain", m.start("n"), float(m.group("n")), "scale10")
+        if (
+            "pain" not in out
+            and "attack" not in out
+            and not self._anchors("sleep", "anxiety", "dose", "med")
+            and V.UPDATE_STRONG.search(d.s)
+        ):
+            for m in self._find(_BARE_NUMBER):
+                if float(m.group("n")) <= 10:
+                    add("pain", m.start(), float(m.group("n")), "scale10")
+                    break
         return out
 
     def _label_topic(self, pos: int) -> str | None:
@@ -805,7 +850,7 @@ class Parser:
         d = self.d
         s = d.s
         kinds = [a for a in self._anchors("attack") if not d.negated(a.start, a.end)]
-        end = None
+        end: re.Match[str] | None = None
         for m in V.ATTACK_END.finditer(s):
             cue_start = m.start("cue") if m.group("cue") else m.start()
             if any(w in ("not", "never") for w in d.before(cue_start, 2)):
@@ -833,6 +878,8 @@ class Parser:
             and d.negated(end.start(), end.end())
         ):
             end = None
+        if end is None:
+            end = _SHORT_END.match(s)
         all_kind_negated = bool(self._anchors("attack")) and not kinds
         if all_kind_negated and end is None:
             return None
@@ -940,16 +987,22 @@ class Parser:
         s = self.d.s
         if self._anchors("sleep", "anxiety", "dose", "med"):
             return False
-        pains = self._anchors("pain")
-        return bool(pains) and V.UPDATE_STRONG.search(s) is not None and len(s.split()) <= 8
+        if V.UPDATE_STRONG.search(s) is None:
+            return False
+        words = len(s.split())
+        # "much better", "still pounding": a reply to "how is it now?"
+        return words <= 4 or (bool(self._anchors("pain")) and words <= 8)
 
     def _is_update(self, kinds: list[Anchor]) -> bool:
         d = self.d
         s = d.s
+        kind_clauses = {d.clause(a.start) for a in kinds}
         for m in V.UPDATE_STRONG.finditer(s):
             c = d.clause(m.start())
             clause_anchors = [a for a in self.anchors if d.clause(a.start) == c]
             if any(a.topic in ("sleep", "anxiety", "dose") for a in clause_anchors):
+                continue
+            if c not in kind_clauses and m.group(0) != "still":
                 continue
             if m.group(0) in ("less", "lower", "higher") and not re.search(
                 r"\b(?:pain|it|intensity)\b", s

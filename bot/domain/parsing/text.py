@@ -228,6 +228,7 @@ def basic_normalize(text: str) -> list[str]:
     # ordinals: 3rd -> 3, and "@" as "at"
     s = re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", r"\1", s)
     s = s.replace("@", " at ")
+    s = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", s)  # one-sided, headache-free, co-codamol
     # separate numbers from units and letters from numbers: 200mg, 3pm, 5h, x2
     s = re.sub(r"(\d)([a-z])", r"\1 \2", s)
     s = re.sub(r"([a-z])(\d)", r"\1 \2", s)

@@ -91,7 +91,7 @@ _NOT_HOUR = (
     r"(?! ?(?:/|\.\d|:|mg|g\b|mcg|ml|h\b|hours?|minutes?|seconds?|days?|weeks?|months?|years?"
     r"|times|x\b|%"
     r"|out of|of 10|pills?|caps?\b|capsules?|tablets?|tabs?\b|glass|cups?|drinks?|pints?|percent"
-    r"|awakenings|wake|mins?\b))"
+    r"|awakenings|wake|mins?\b|beers?|wines?|coffees?|glasses|people|kids|to \d\b(?! ?(?:am|pm))))"
 )
 
 DAY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
@@ -156,10 +156,14 @@ CLOCK_PATTERNS: list[re.Pattern[str]] = [
     re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)\b"),
     re.compile(r"\b(?P<h>[01]?\d|2[0-3]) h (?P<m>[0-5]\d)\b"),
     re.compile(r"\b(?P<h>\d{1,2}) ?o ?clock\b"),
-    re.compile(r"\b(?P<named>noon|midday|midnight|lunchtime|lunch time|bedtime|bed time)\b"),
     re.compile(
-        r"\b(?:since|from|at|around|about|by|until|till|til|started|starting|began|begun|before"
-        r"|after)"
+        r"\b(?P<named>noon|midday|midnight|lunchtime|lunch time|bedtime|bed time)\b"
+        r"|(?:(?<=since )|(?<=at )|(?<=around )|(?<=until )|(?<=till )|(?<=from )|(?<=by ))"
+        r"(?P<named2>breakfast|lunch|dinner|supper)\b"
+    ),
+    re.compile(
+        r"(?<!went )(?<!gone )(?<!dropped )(?<!down )(?<!pain )"
+        r"\b(?:since|from|at|around|by|until|till|til|started|starting|began|begun)"
         r"(?: (?:about|around|like|roughly|approximately))? (?P<h>\d{1,2})\b(?: ?ish)?" + _NOT_HOUR
     ),
 ]
@@ -171,6 +175,10 @@ NAMED_TIMES = {
     "lunch time": time(12, 30),
     "bedtime": time(22, 0),
     "bed time": time(22, 0),
+    "breakfast": time(8, 0),
+    "lunch": time(12, 30),
+    "dinner": time(19, 0),
+    "supper": time(19, 0),
 }
 
 RANGE_SEP = re.compile(r"^ ?(?:-|to|till|until|til|and|through|thru) ?$")
@@ -214,7 +222,6 @@ END_WORDS = {
     "away",
     "finished",
     "over",
-    "by",
     "lasted",
     "ending",
     "eased",
@@ -443,8 +450,8 @@ def find_times(
                 lead = m.group(0).split()[0]
                 if lead == "at" and before and before[0] in _INTENSITY_BEFORE:
                     continue
-            if g.get("named"):
-                t = NAMED_TIMES[g["named"]]
+            if g.get("named") or g.get("named2"):
+                t = NAMED_TIMES[g.get("named") or g["named2"]]
                 clocks.append((a, b, t.hour, t.minute, "24", True))
                 continue
             h = int(g["h"])

@@ -41,7 +41,7 @@ HEADACHE = _rx(
     r"headaches?",
     r"headachy",
     r"head pain",
-    r"sore head",
+    r"(?:sore|pounding|throbbing|splitting|banging|aching|achy|thumping|heavy|fuzzy) head",
     r"splitting head",
     r"(?:my )?head (?:\w+ ){0,2}?(?:hurts?|hurting|pounding|throbbing|killing me|splitting|aching"
     r"|aches|is sore|sore|bursting|exploding|banging|is pounding)",
@@ -90,6 +90,7 @@ UPDATE_STRONG = _rx(
     r"higher",
     r"increasing",
     r"ramping up",
+    r"(?:went|dropped|came|gone|is) (?:down )?from",
 )
 UPDATE_WEAK = _rx(r"now", r"currently", r"right now", r"at the moment", r"atm")
 
