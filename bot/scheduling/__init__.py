@@ -1,12 +1,13 @@
 """Prompts that arrive on time, once (DESIGN §5).
 
-Contract used by the rest of the bot (the scheduling work fills it in):
 - `start(app)` / `stop(app)`: start and stop the in-memory APScheduler that
-  drives the dispatcher and housekeeping; called from the application's
-  post_init / post_shutdown.
+  drives the dispatcher and housekeeping (bot.scheduling.service); called from
+  the application's post_init / post_shutdown.
 - `bot.scheduling.plan`: `replan_user`, `schedule_followups`, `cancel_followups`,
   `schedule_recurrence_check`, `cancel_all` — database-only functions that take
-  the session.
+  the session, called by handlers inside their transaction.
+- `bot.scheduling.dispatch`: claiming, deciding and sending due prompts.
+- `bot.scheduling.answers`: what a tap on a prompt's button stores.
 """
 
 from __future__ import annotations
@@ -15,8 +16,20 @@ from typing import Any
 
 
 async def start(app: Any) -> None:
-    """Start the scheduler (filled in by the scheduling work)."""
+    """Start the scheduler of this process; the first dispatch round runs at once."""
+    from bot.scheduling.service import PromptScheduler
+
+    data = app.bot_data
+    scheduler = PromptScheduler(
+        data.sessions, data.engine, app.bot, data.clock, send_rate=data.settings.send_rate
+    )
+    await scheduler.start()
+    data.scheduler = scheduler
 
 
 async def stop(app: Any) -> None:
-    """Stop the scheduler."""
+    """Stop it, letting a round in progress finish its sends."""
+    scheduler = app.bot_data.scheduler
+    if scheduler is not None:
+        await scheduler.stop()
+        app.bot_data.scheduler = None

@@ -1,34 +1,399 @@
 """What is due, kept in the `prompt` table (DESIGN §5). Database-only functions.
 
-Placeholders until the scheduling work lands; the signatures are the contract.
+Recurring prompts (dose times, the morning check-in) are materialised from each
+person's settings up to 48 h ahead, by `replan_user` when a setting changes and
+by `materialise_all` from housekeeping. Follow-ups are inserted one at a time:
+the first when an attack is logged, each next one when the previous is sent
+(bot.scheduling.dispatch), so a chain stops by itself when the attack ends.
+Every function takes the caller's session and commits nothing.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
-from storage.models import Attack, User
+from bot.domain import schedule as sch
+from bot.scheduling import wake
+from storage.models import Attack, ProcessedUpdate, Prompt, User
+
+MATERIALISE_CHUNK = 500
+PROCESSED_UPDATE_TTL = timedelta(days=7)
+# A prompt claimed this long ago and still "sending" belongs to a process that
+# died between claiming and recording the send (see dispatch.py).
+CLAIM_TIMEOUT = timedelta(minutes=5)
+
+
+def quiet_of(user: User) -> sch.Quiet:
+    return sch.Quiet(user.quiet_start, user.quiet_end)
+
+
+def _wants_prompts(user: User) -> bool:
+    return user.active and not user.paused
+
+
+def planned(user: User, start: datetime, end: datetime) -> dict[tuple[str, datetime], float | None]:
+    """The dose and morning prompts the user's settings ask for in (start, end]."""
+    zone = sch.zone_of(user.timezone)
+    amounts = {item.local_time.replace(tzinfo=None): item.amount_mg for item in user.dose_plan}
+    out: dict[tuple[str, datetime], float | None] = {}
+    for when, at in sch.occurrences(amounts, zone, start, end):
+        out[(sch.DOSE, when)] = amounts[at]
+    if user.morning_time is not None:
+        for when, _ in sch.occurrences([user.morning_time], zone, start, end):
+            out[(sch.MORNING, when)] = None
+    return out
+
+
+async def insert_prompts(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Insert pending prompts, skipping any that exist (unique user+kind+scheduled_for).
+
+    Two processes materialising the same day, or a double tap on Snooze, insert
+    each prompt once.
+    """
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(Prompt).on_conflict_do_nothing(
+        index_elements=["user_id", "kind", "scheduled_for"]
+    )
+    await session.execute(stmt, [{"status": "pending", **row} for row in rows])
+    wake.note(session, min(row["scheduled_for"] for row in rows))
 
 
 async def replan_user(session: AsyncSession, user: User, now: datetime) -> None:
-    """Materialise the user's dose and morning prompts ahead; cancel pending ones no longer planned."""
+    """Materialise the user's dose and morning prompts ahead; cancel pending ones no longer planned.
+
+    Called after any setting that moves prompts (time zone, dose plan, morning
+    time, quiet hours, follow-up intervals), after /resume and /start. Rows
+    already sent or answered are history and stay as they are.
+    """
+    if not _wants_prompts(user):
+        await cancel_all(session, user.id)
+        return
+    await session.refresh(user, ["dose_plan"])
+    lookback = max(sch.GRACE[sch.DOSE], sch.GRACE[sch.MORNING])
+    # Prompts already due but not yet sent are kept when still planned, so a
+    # setting saved at 21:30:05 does not cancel the 21:30 dose prompt.
+    wanted = planned(user, now - lookback, now + sch.HORIZON)
+    existing = (
+        await session.scalars(
+            select(Prompt).where(
+                Prompt.user_id == user.id,
+                Prompt.kind.in_(sch.PLANNED_KINDS),
+                Prompt.scheduled_for > now - lookback,
+            )
+        )
+    ).all()
+    seen = set()
+    for prompt in existing:
+        key = (prompt.kind, prompt.scheduled_for)
+        seen.add(key)
+        if key not in wanted:
+            if prompt.status == "pending":
+                prompt.status, prompt.outcome = "cancelled", "replanned"
+            continue
+        if prompt.status == "pending":
+            prompt.amount_mg = wanted[key]
+        elif prompt.status == "cancelled" and prompt.scheduled_for > now:
+            # paused, then resumed: the same slot is wanted again
+            _reset(prompt, amount_mg=wanted[key])
+            wake.note(session, prompt.scheduled_for)
+    await insert_prompts(
+        session,
+        [
+            {"user_id": user.id, "kind": kind, "scheduled_for": when, "amount_mg": amount}
+            for (kind, when), amount in wanted.items()
+            if when > now and (kind, when) not in seen
+        ],
+    )
+    await _replan_followups(session, user, now)
 
 
-async def schedule_followups(session: AsyncSession, user: User, attack: Attack, now: datetime) -> None:
-    """Insert the first follow-up of a newly logged, still open attack."""
+def _reset(prompt: Prompt, *, amount_mg: float | None) -> None:
+    prompt.status = "pending"
+    prompt.amount_mg = amount_mg
+    prompt.claimed_at = prompt.claimed_by = prompt.outcome = None
+    prompt.sent_at = prompt.answered_at = None
+    prompt.message_id = None
+
+
+async def _replan_followups(session: AsyncSession, user: User, now: datetime) -> None:
+    """Keep an open attack's follow-ups in line with the settings and the pause state.
+
+    Pending follow-ups that now fall in quiet hours move to the end of the
+    window; an open attack whose chain was cancelled (by /pause, or a block)
+    gets its next follow-up back.
+    """
+    zone, quiet = sch.zone_of(user.timezone), quiet_of(user)
+    pending = (
+        await session.scalars(
+            select(Prompt).where(
+                Prompt.user_id == user.id, Prompt.kind == sch.FOLLOWUP, Prompt.status == "pending"
+            )
+        )
+    ).all()
+    for prompt in pending:
+        moved = sch.push_out_of_quiet(prompt.scheduled_for, zone, quiet)
+        if moved != prompt.scheduled_for:
+            prompt.scheduled_for = moved
+    attacks = (
+        await session.scalars(
+            select(Attack).where(
+                Attack.user_id == user.id,
+                Attack.ended_at.is_(None),
+                Attack.started_at > now - sch.FOLLOWUP_LIMIT,
+            )
+        )
+    ).all()
+    covered = {p.attack_id for p in pending}
+    for attack in attacks:
+        if attack.id not in covered:
+            await _continue_followups(session, user, attack, now)
+
+
+async def _continue_followups(
+    session: AsyncSession, user: User, attack: Attack, now: datetime
+) -> None:
+    history = (
+        await session.scalars(
+            select(Prompt)
+            .where(Prompt.attack_id == attack.id, Prompt.kind == sch.FOLLOWUP)
+            .order_by(Prompt.scheduled_for.desc())
+        )
+    ).all()
+    if unanswered_in_a_row(history) >= sch.UNANSWERED_LIMIT:
+        return
+    zone, quiet = sch.zone_of(user.timezone), quiet_of(user)
+    if not history:
+        when = sch.first_followup(
+            attack.started_at, now, timedelta(minutes=user.followup_first_min), zone, quiet
+        )
+    else:
+        when = sch.next_followup(
+            history[0].scheduled_for,
+            now,
+            attack.started_at,
+            timedelta(minutes=user.followup_every_min),
+            zone,
+            quiet,
+        )
+    if when is not None:
+        await insert_prompts(
+            session,
+            [
+                {
+                    "user_id": user.id,
+                    "kind": sch.FOLLOWUP,
+                    "scheduled_for": when,
+                    "attack_id": attack.id,
+                }
+            ],
+        )
+
+
+def unanswered_in_a_row(newest_first: list[Prompt] | Any) -> int:
+    """How many of the latest delivered follow-ups went unanswered, newest first."""
+    count = 0
+    for prompt in newest_first:
+        if prompt.status == "answered":
+            break
+        if prompt.status == "sent":
+            count += 1
+    return count
+
+
+async def schedule_followups(
+    session: AsyncSession, user: User, attack: Attack, now: datetime
+) -> None:
+    """Insert the first follow-up of a newly logged, still open attack (idempotent)."""
+    if not _wants_prompts(user) or attack.ended_at is not None:
+        return
+    if attack.id is None:
+        await session.flush()
+    already = await session.scalar(
+        select(Prompt.id).where(
+            Prompt.attack_id == attack.id, Prompt.kind == sch.FOLLOWUP, Prompt.status == "pending"
+        )
+    )
+    if already is None:
+        await _continue_followups(session, user, attack, now)
 
 
 async def cancel_followups(session: AsyncSession, attack_id: int) -> None:
-    """Cancel the pending follow-ups of an attack (it ended or was undone)."""
+    """Cancel the pending follow-ups and "did it come back?" check of an attack.
+
+    Called when it ended (close_attack then plans a new recurrence check) or was undone.
+    """
+    await session.execute(
+        update(Prompt)
+        .where(
+            Prompt.attack_id == attack_id,
+            Prompt.kind.in_(sch.ATTACK_KINDS),
+            Prompt.status == "pending",
+        )
+        .values(status="cancelled", outcome="attack over")
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 async def schedule_recurrence_check(
     session: AsyncSession, user: User, attack: Attack, now: datetime
 ) -> None:
     """Insert the +24 h "did it come back?" check after an attack ended."""
+    if not _wants_prompts(user) or attack.ended_at is None:
+        return
+    zone, quiet = sch.zone_of(user.timezone), quiet_of(user)
+    when = sch.recurrence_check(attack.ended_at, zone, quiet)
+    if sch.is_stale(sch.RECURRENCE, when, now, None):
+        return  # an end logged days later: the question would come too late
+    await session.execute(
+        update(Prompt)
+        .where(
+            Prompt.attack_id == attack.id,
+            Prompt.kind == sch.RECURRENCE,
+            Prompt.status == "pending",
+        )
+        .values(status="cancelled", outcome="replanned")
+        .execution_options(synchronize_session="fetch")
+    )
+    await insert_prompts(
+        session,
+        [
+            {
+                "user_id": user.id,
+                "kind": sch.RECURRENCE,
+                "scheduled_for": when,
+                "attack_id": attack.id,
+            }
+        ],
+    )
 
 
 async def cancel_all(session: AsyncSession, user_id: int) -> None:
     """Cancel every pending prompt of a user (pause, block, delete)."""
+    await session.execute(
+        update(Prompt)
+        .where(Prompt.user_id == user_id, Prompt.status == "pending")
+        .values(status="cancelled", outcome="cancelled")
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+# --- housekeeping ------------------------------------------------------------------
+
+
+async def materialise_all(session: AsyncSession, now: datetime) -> int:
+    """Insert the next 48 h of dose and morning prompts for everyone prompted; returns how many.
+
+    Only inserts what is missing: a cancelled row (a slot dropped by a setting
+    change) is left alone; `replan_user` is what revives or cancels rows.
+    """
+    inserted = 0
+    last_id: int | None = None
+    end = now + sch.HORIZON
+    while True:
+        query = (
+            select(User)
+            .where(User.active.is_(True), User.paused.is_(False))
+            .order_by(User.id)
+            .limit(MATERIALISE_CHUNK)
+            .options(selectinload(User.dose_plan))
+        )
+        if last_id is not None:
+            query = query.where(User.id > last_id)
+        users = (await session.scalars(query)).all()
+        if not users:
+            return inserted
+        last_id = users[-1].id
+        existing = set(
+            (
+                await session.execute(
+                    select(Prompt.user_id, Prompt.kind, Prompt.scheduled_for).where(
+                        Prompt.user_id.in_([u.id for u in users]),
+                        Prompt.kind.in_(sch.PLANNED_KINDS),
+                        Prompt.scheduled_for > now,
+                    )
+                )
+            ).tuples()
+        )
+        rows = [
+            {"user_id": user.id, "kind": kind, "scheduled_for": when, "amount_mg": amount}
+            for user in users
+            for (kind, when), amount in planned(user, now, end).items()
+            if (user.id, kind, when) not in existing
+        ]
+        await insert_prompts(session, rows)
+        inserted += len(rows)
+
+
+async def recover_stale_claims(session: AsyncSession, now: datetime) -> int:
+    """Put prompts claimed by a process that died back in the queue, once.
+
+    A row still "sending" long after its claim was claimed by a process that
+    died before it recorded the send. Most such prompts were never sent (the
+    claim-to-send window is the pacing wait, the send-to-record window is a
+    commit), so they get one more chance under the grace rule; a prompt that
+    was already put back once is marked missed, so a prompt that kills its
+    sender cannot loop.
+    """
+    cutoff = now - CLAIM_TIMEOUT
+    stale = and_(Prompt.status == "sending", Prompt.claimed_at < cutoff)
+    missed = await session.execute(
+        update(Prompt)
+        .where(stale, Prompt.outcome == "reclaimed")
+        .values(status="missed", outcome="sender died")
+        .execution_options(synchronize_session=False)
+    )
+    requeued = await session.execute(
+        update(Prompt)
+        .where(stale, or_(Prompt.outcome.is_(None), Prompt.outcome != "reclaimed"))
+        .values(status="pending", claimed_by=None, claimed_at=None, outcome="reclaimed")
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(missed, "rowcount", 0) or 0) + int(getattr(requeued, "rowcount", 0) or 0)
+
+
+async def expire_stale(session: AsyncSession, now: datetime) -> int:
+    """Mark pending dose, morning and recurrence prompts past their grace as missed.
+
+    Follow-ups are left to the dispatcher: their grace depends on the user's
+    interval and a missed one schedules the next.
+    """
+    total = 0
+    for kind, grace in sch.GRACE.items():
+        result = await session.execute(
+            update(Prompt)
+            .where(
+                Prompt.status == "pending",
+                Prompt.kind == kind,
+                Prompt.scheduled_for <= now - grace,
+            )
+            .values(status="missed", outcome="expired")
+            .execution_options(synchronize_session=False)
+        )
+        total += int(getattr(result, "rowcount", 0) or 0)
+    return total
+
+
+async def delete_old_updates(session: AsyncSession, now: datetime) -> None:
+    """Forget processed update ids after a week: Telegram redelivers within a day at most."""
+    await session.execute(
+        delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < now - PROCESSED_UPDATE_TTL)
+    )
+
+
+async def next_due(session: AsyncSession) -> datetime | None:
+    """When the earliest pending prompt is due."""
+    return await session.scalar(
+        select(Prompt.scheduled_for)
+        .where(Prompt.status == "pending")
+        .order_by(Prompt.scheduled_for)
+        .limit(1)
+    )

@@ -1,0 +1,191 @@
+"""The words and buttons of the prompts the bot sends on its own (DESIGN §5).
+
+Dose prompts, migraine follow-ups, the "did it come back?" check and the
+morning sleep check-in; and what each prompt message shows once answered
+(answers edit the prompt, they do not add messages). HTML parse mode; the only
+text that comes from a person is escaped. Callback answers (the short toast a
+tap shows) are plain text, at most 200 characters.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot import callbacks
+from bot.texts import duration, mg
+
+Rows = list[list[tuple[str, str]]]
+
+DOSE_PREFIX, FOLLOWUP_PREFIX, MORNING_PREFIX = "dose", "fu", "mrn"
+AWAKENING_LABELS = ("0", "1", "2", "3+")
+
+
+def _clock(at: datetime, zone: ZoneInfo, *, now: datetime | None = None) -> str:
+    """HH:MM in the person's zone, with the day when it is not `now`'s day."""
+    local = at.astimezone(zone)
+    if now is not None and local.date() != now.astimezone(zone).date():
+        return local.strftime("%a %d %b %H:%M")
+    return local.strftime("%H:%M")
+
+
+def _kind(kind: str) -> str:
+    return "migraine" if kind == "migraine" else "headache"
+
+
+# --- dose ----------------------------------------------------------------------------
+
+
+def dose_prompt(amount_mg: float | None, *, snoozed: bool = False) -> str:
+    what = f"Time for your magnesium ({mg(amount_mg)})" if amount_mg else "Time for your magnesium"
+    return f"💊 {'Reminder: ' if snoozed else ''}{what}."
+
+
+def took_label(amount_mg: float | None) -> str:
+    return f"Took it ({mg(amount_mg)})" if amount_mg else "Took it"
+
+
+def dose_rows(prompt_id: int, amount_mg: float | None) -> Rows:
+    def b(label: str, action: str) -> tuple[str, str]:
+        return label, callbacks.make(DOSE_PREFIX, action, prompt_id)
+
+    return [
+        [b(took_label(amount_mg), "took")],
+        [b("Other amount", "other"), b("Skip", "skip")],
+        [b("Snooze 30 min", "snooze")],
+    ]
+
+
+def dose_taken(amount_mg: float | None, at: datetime, zone: ZoneInfo) -> str:
+    return f"✅ Taken: {mg(amount_mg)} at {_clock(at, zone)}."
+
+
+DOSE_SKIPPED = "⏭ Skipped. Noted."
+
+
+def dose_snoozed(until: datetime, zone: ZoneInfo) -> str:
+    return f"⏰ Snoozed: I'll ask again at {_clock(until, zone)}."
+
+
+ASK_AMOUNT = "How much did you take? Type e.g. <i>300</i>, <i>300mg</i> or <i>2 caps</i>."
+BAD_AMOUNT = (
+    "I couldn't read an amount in that. Type e.g. <i>300</i>, <i>300mg</i> or <i>2 caps</i>, "
+    "or tap a button on the reminder."
+)
+TOAST_ASK_AMOUNT = "Type the amount you took, e.g. 300 or 2 caps."
+
+
+def amount_noted(amount_mg: float | None, at: datetime, zone: ZoneInfo) -> str:
+    return f"Noted: {mg(amount_mg)} of magnesium at {_clock(at, zone)}. ✅"
+
+
+# --- follow-ups and the recurrence check -------------------------------------------------
+
+
+def followup_prompt(
+    kind: str, started_at: datetime, start_intensity: int | None, zone: ZoneInfo, now: datetime
+) -> str:
+    start = f", {start_intensity}/10 at the start" if start_intensity is not None else ""
+    return (
+        f"🩺 How is it now? Your {_kind(kind)} since {_clock(started_at, zone, now=now)}{start}.\n"
+        "Tap the pain now (0 = none), or <b>Gone</b>."
+    )
+
+
+def followup_rows(prompt_id: int) -> Rows:
+    keys = [(str(n), callbacks.make(FOLLOWUP_PREFIX, "i", prompt_id, n)) for n in range(11)]
+    return [keys[:6], keys[6:], [("Gone", callbacks.make(FOLLOWUP_PREFIX, "gone", prompt_id))]]
+
+
+def pain_noted(intensity: int, at: datetime, zone: ZoneInfo) -> str:
+    return f"Noted: {intensity}/10 at {_clock(at, zone)}."
+
+
+def attack_gone(at: datetime, zone: ZoneInfo) -> str:
+    return f"✅ Glad it's gone. Ended at {_clock(at, zone)}."
+
+
+def recurrence_prompt(kind: str, ended_at: datetime, zone: ZoneInfo, now: datetime) -> str:
+    return f"Your {_kind(kind)} ended {_clock(ended_at, zone, now=now)}. Did it come back since?"
+
+
+def recurrence_rows(prompt_id: int) -> Rows:
+    return [
+        [
+            ("Yes, it's back", callbacks.make(FOLLOWUP_PREFIX, "back", prompt_id)),
+            ("No", callbacks.make(FOLLOWUP_PREFIX, "notback", prompt_id)),
+        ]
+    ]
+
+
+def came_back(kind: str, first_min: int) -> str:
+    return (
+        f"Sorry it's back. I've logged a new {_kind(kind)} from now and will ask how it is "
+        f"in {duration(first_min)}. Tap how bad it is, or write e.g. <i>pain 6/10</i>."
+    )
+
+
+NOT_BACK = "👍 Good to hear. Noted."
+
+# --- morning check-in ------------------------------------------------------------------
+
+MORNING_PROMPT = (
+    "☀️ Good morning! How did you sleep?\n"
+    "<b>Quality</b>: 1 = terrible … 5 = great. <b>Woke up</b>: how many times.\n"
+    "Or just write it, e.g. <i>slept 6h, woke up twice</i>."
+)
+
+
+def morning_rows(prompt_id: int, quality: int | None, awakenings: int | None) -> Rows:
+    def mark(label: str, chosen: bool) -> str:
+        return f"✅ {label}" if chosen else label
+
+    quality_row = [
+        (mark(str(n), quality == n), callbacks.make(MORNING_PREFIX, "q", prompt_id, n))
+        for n in range(1, 6)
+    ]
+    wake_row = [
+        (mark(f"woke {label}", awakenings == n), callbacks.make(MORNING_PREFIX, "w", prompt_id, n))
+        for n, label in enumerate(AWAKENING_LABELS)
+    ]
+    return [quality_row, wake_row[:2], wake_row[2:]]
+
+
+def sleep_summary(quality: int | None, awakenings: int | None) -> str:
+    parts = []
+    if quality is not None:
+        parts.append(f"quality {quality}/5")
+    if awakenings is not None:
+        parts.append(f"woke up {AWAKENING_LABELS[min(awakenings, 3)]}×")
+    return ", ".join(parts)
+
+
+def sleep_noted(quality: int | None, awakenings: int | None) -> str:
+    summary = sleep_summary(quality, awakenings)
+    return f"Noted: {summary}." if summary else ""
+
+
+# --- what a tap says ---------------------------------------------------------------------
+
+TOAST_NOTED = "Noted."
+TOAST_STALE = "This reminder has expired, so nothing was changed."
+TOAST_ATTACK_OVER = "That attack is already marked as over. Nothing was changed."
+
+
+def toast_already(outcome: str | None) -> str:
+    return f"Already noted: {outcome}." if outcome else "Already answered."
+
+
+def dose_stale(scheduled_for: datetime, zone: ZoneInfo) -> str:
+    day = scheduled_for.astimezone(zone).strftime("%a %d %b")
+    return (
+        f"This reminder is from {day}, so nothing was changed. "
+        "To log a dose, write e.g. mag 200 last night."
+    )
+
+
+EXPIRED_LINE = "<i>(expired)</i>"
+
+
+def joined(*parts: str) -> str:
+    return "\n".join(p for p in parts if p)

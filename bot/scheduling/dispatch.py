@@ -1,0 +1,479 @@
+"""The dispatcher: claim what is due, decide, send it once, record it (DESIGN §5).
+
+One round: claim a small batch of due prompts with a single UPDATE ... RETURNING
+(on PostgreSQL its subquery takes FOR UPDATE SKIP LOCKED, so any number of
+processes can run this and each prompt is claimed by one of them); decide for
+each whether it is still wanted (the grace rule, quiet hours, a follow-up's stop
+rules, a paused or blocked user); send the rest at the configured rate; record
+each send in its own short transaction right after Telegram confirmed it.
+
+Delivery semantics. The claim is committed before sending, so a prompt goes out
+at most once while its claim stands. A process that dies between claim and
+record leaves rows in "sending"; after `plan.CLAIM_TIMEOUT` they are put back in
+the queue once (see `plan.recover_stale_claims`) and sent again only if still
+within grace. That re-send is the one way a prompt could reach a person twice,
+and only when the process died in the milliseconds between Telegram's answer
+and the commit; the far likelier death, while waiting for its turn to send,
+would otherwise lose the prompt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import os
+import socket
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+
+from bot import prompt_texts as pt
+from bot.clock import Clock
+from bot.domain import schedule as sch
+from bot.scheduling import plan
+from storage.models import Attack, Prompt, User
+
+log = logging.getLogger(__name__)
+
+# Sends to one chat are spaced by this much: Telegram allows about one message a
+# second per chat, and a per-chat 429 would stall every send (the rate limiter
+# waits out a retry_after for the whole bot).
+CHAT_SPACING = 1.05
+MAX_IN_FLIGHT = 64
+
+
+def process_name() -> str:
+    """Who claimed a prompt: host, pid and a random tag (pids repeat after restarts)."""
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    user_id: int
+    kind: str
+    scheduled_for: datetime
+    attack_id: int | None
+    amount_mg: float | None
+
+
+@dataclass
+class Outgoing:
+    prompt: Claimed
+    chat_id: int
+    text: str
+    rows: pt.Rows
+
+
+@dataclass
+class Stats:
+    claimed: int = 0
+    sent: int = 0
+    missed: int = 0
+    cancelled: int = 0
+    deferred: int = 0
+    blocked: int = 0
+    failed: int = 0
+    recovered: int = 0
+    sent_ids: list[int] = field(default_factory=list)
+
+    def add(self, other: Stats) -> None:
+        for name in ("claimed", "sent", "missed", "cancelled", "deferred", "blocked", "failed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.recovered += other.recovered
+        self.sent_ids += other.sent_ids
+
+
+class Pacer:
+    """Hands out send slots evenly spaced at `rate` a second, and one a second per chat.
+
+    Evenly spaced, not in bursts: a burst of 30 followed by 30 more in the next
+    second can exceed a strict per-second limit; even spacing never does.
+    """
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self._next = 0.0
+        self._chat_next: dict[int, float] = {}
+
+    async def slot(self, chat_id: int) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        at = max(now, self._next, self._chat_next.get(chat_id, 0.0))
+        self._next = at + self.interval
+        self._chat_next[chat_id] = at + CHAT_SPACING
+        if len(self._chat_next) > 10_000:  # forget chats whose spacing has passed
+            self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
+        if at > now:
+            await asyncio.sleep(at - now)
+
+
+def keyboard(rows: pt.Rows) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+class Dispatcher:
+    """Sends due prompts for one process. Tests drive it with a FakeClock and `run()`."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        bot: Any,
+        clock: Clock,
+        *,
+        send_rate: float,
+        name: str | None = None,
+        batch_size: int | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.bot = bot
+        self.clock = clock
+        self.name = name or process_name()
+        self.pacer = Pacer(send_rate)
+        # About two seconds of sending per claim: small claims keep the window
+        # between claiming and sending short, and let other processes share.
+        self.batch_size = batch_size or max(10, math.ceil(send_rate * 2))
+        self.stopping = False
+
+    async def run(self) -> Stats:
+        """Send everything due now; returns what happened."""
+        total = Stats()
+        async with self.sessions.begin() as session:
+            total.recovered = await plan.recover_stale_claims(session, self.clock.now())
+        while not self.stopping:
+            stats = await self.run_batch()
+            total.add(stats)
+            if stats.claimed < self.batch_size:
+                break
+        return total
+
+    async def run_batch(self) -> Stats:
+        stats = Stats()
+        now = self.clock.now()
+        async with self.sessions.begin() as session:
+            claimed = await self.claim(session, now, self.batch_size)
+        stats.claimed = len(claimed)
+        if not claimed:
+            return stats
+        async with self.sessions.begin() as session:
+            outgoing = await self._decide(session, claimed, now, stats)
+        semaphore = asyncio.Semaphore(MAX_IN_FLIGHT)
+        blocked: set[int] = set()
+
+        async def one(item: Outgoing) -> None:
+            async with semaphore:
+                await self._send(item, stats, blocked)
+
+        await asyncio.gather(*(one(item) for item in outgoing))
+        return stats
+
+    # --- claim ----------------------------------------------------------------------
+
+    async def claim(self, session: AsyncSession, now: datetime, limit: int) -> list[Claimed]:
+        """Claim up to `limit` due prompts in one statement."""
+        due = (
+            select(Prompt.id)
+            .where(Prompt.status == "pending", Prompt.scheduled_for <= now)
+            .order_by(Prompt.scheduled_for, Prompt.id)
+            .limit(limit)
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        result = await session.execute(
+            update(Prompt)
+            .where(Prompt.id.in_(due.scalar_subquery()), Prompt.status == "pending")
+            .values(status="sending", claimed_by=self.name, claimed_at=now)
+            .returning(
+                Prompt.id,
+                Prompt.user_id,
+                Prompt.kind,
+                Prompt.scheduled_for,
+                Prompt.attack_id,
+                Prompt.amount_mg,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        claimed = [Claimed(*row) for row in result.tuples()]
+        return sorted(claimed, key=lambda c: (c.scheduled_for, c.id))
+
+    # --- decide ---------------------------------------------------------------------
+
+    async def _decide(
+        self, session: AsyncSession, claimed: Sequence[Claimed], now: datetime, stats: Stats
+    ) -> list[Outgoing]:
+        users = {
+            u.id: u
+            for u in (
+                await session.scalars(select(User).where(User.id.in_({c.user_id for c in claimed})))
+            ).all()
+        }
+        attack_ids = {c.attack_id for c in claimed if c.attack_id is not None}
+        attacks = (
+            {
+                a.id: a
+                for a in (
+                    await session.scalars(select(Attack).where(Attack.id.in_(attack_ids)))
+                ).all()
+            }
+            if attack_ids
+            else {}
+        )
+        outgoing = []
+        for prompt in claimed:
+            user = users.get(prompt.user_id)
+            attack = attacks.get(prompt.attack_id) if prompt.attack_id is not None else None
+            out = await self._decide_one(session, prompt, user, attack, now, stats)
+            if out is not None:
+                outgoing.append(out)
+        return outgoing
+
+    async def _decide_one(
+        self,
+        session: AsyncSession,
+        prompt: Claimed,
+        user: User | None,
+        attack: Attack | None,
+        now: datetime,
+        stats: Stats,
+    ) -> Outgoing | None:
+        if user is None or not user.active or user.paused:
+            await self._finish(session, prompt, "cancelled", "not prompted")
+            stats.cancelled += 1
+            return None
+        zone, quiet = sch.zone_of(user.timezone), plan.quiet_of(user)
+        every = timedelta(minutes=user.followup_every_min)
+        if prompt.kind in sch.ATTACK_KINDS:
+            reason = await self._attack_prompt_unwanted(session, prompt, attack, now)
+            if reason is not None:
+                await self._finish(session, prompt, "cancelled", reason)
+                stats.cancelled += 1
+                return None
+            assert attack is not None
+            if quiet.contains(now.astimezone(zone).time()):
+                # quiet hours changed after it was scheduled: ask when they end
+                await self._defer(session, prompt, sch.push_out_of_quiet(now, zone, quiet))
+                stats.deferred += 1
+                return None
+        if sch.is_stale(prompt.kind, prompt.scheduled_for, now, every):
+            await self._finish(session, prompt, "missed", "expired")
+            stats.missed += 1
+            if prompt.kind == sch.FOLLOWUP and attack is not None:
+                await self._next_followup(session, user, attack, prompt.scheduled_for, now)
+            return None
+        text, rows = render(prompt, user, attack)
+        return Outgoing(prompt, user.chat_id, text, rows)
+
+    async def _attack_prompt_unwanted(
+        self, session: AsyncSession, prompt: Claimed, attack: Attack | None, now: datetime
+    ) -> str | None:
+        if attack is None:
+            return "attack deleted"
+        if prompt.kind == sch.RECURRENCE:
+            return None if attack.ended_at is not None else "attack reopened"
+        if attack.ended_at is not None:
+            return "attack over"
+        if now >= attack.started_at + sch.FOLLOWUP_LIMIT:
+            return "72 h"
+        history = (
+            await session.scalars(
+                select(Prompt)
+                .where(
+                    Prompt.attack_id == attack.id,
+                    Prompt.kind == sch.FOLLOWUP,
+                    Prompt.id != prompt.id,
+                    Prompt.scheduled_for <= prompt.scheduled_for,
+                )
+                .order_by(Prompt.scheduled_for.desc())
+            )
+        ).all()
+        if plan.unanswered_in_a_row(history) >= sch.UNANSWERED_LIMIT:
+            return "unanswered"
+        return None
+
+    async def _defer(self, session: AsyncSession, prompt: Claimed, when: datetime) -> None:
+        try:
+            async with session.begin_nested():
+                await session.execute(
+                    update(Prompt)
+                    .where(Prompt.id == prompt.id, Prompt.claimed_by == self.name)
+                    .values(status="pending", scheduled_for=when, claimed_by=None, claimed_at=None)
+                    .execution_options(synchronize_session=False)
+                )
+        except IntegrityError:  # the same slot exists already (another attack's)
+            await self._finish(session, prompt, "cancelled", "duplicate")
+
+    async def _finish(
+        self, session: AsyncSession, prompt: Claimed, status: str, outcome: str
+    ) -> None:
+        await session.execute(
+            update(Prompt)
+            .where(
+                Prompt.id == prompt.id, Prompt.status == "sending", Prompt.claimed_by == self.name
+            )
+            .values(status=status, outcome=outcome)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def _next_followup(
+        self, session: AsyncSession, user: User, attack: Attack, after: datetime, now: datetime
+    ) -> None:
+        when = sch.next_followup(
+            after,
+            now,
+            attack.started_at,
+            timedelta(minutes=user.followup_every_min),
+            sch.zone_of(user.timezone),
+            plan.quiet_of(user),
+        )
+        if when is not None:
+            await plan.insert_prompts(
+                session,
+                [
+                    {
+                        "user_id": user.id,
+                        "kind": sch.FOLLOWUP,
+                        "scheduled_for": when,
+                        "attack_id": attack.id,
+                    }
+                ],
+            )
+
+    # --- send -----------------------------------------------------------------------
+
+    async def _send(self, item: Outgoing, stats: Stats, blocked: set[int]) -> None:
+        prompt = item.prompt
+        if prompt.user_id in blocked:
+            async with self.sessions.begin() as session:
+                await self._finish(session, prompt, "cancelled", "blocked")
+            stats.cancelled += 1
+            return
+        await self.pacer.slot(item.chat_id)
+        try:
+            message = await self.bot.send_message(
+                chat_id=item.chat_id,
+                text=item.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(item.rows),
+            )
+        except (Forbidden, BadRequest) as exc:
+            if isinstance(exc, BadRequest) and "chat not found" not in str(exc).lower():
+                log.warning("prompt %s rejected: %s", prompt.id, type(exc).__name__)
+                async with self.sessions.begin() as session:
+                    await self._finish(session, prompt, "missed", "rejected")
+                stats.failed += 1
+                return
+            # The person blocked the bot (or deleted the chat): no more prompts
+            # until they /start again.
+            blocked.add(prompt.user_id)
+            async with self.sessions.begin() as session:
+                await self._finish(session, prompt, "cancelled", "blocked")
+                await mark_blocked(session, prompt.user_id)
+            stats.blocked += 1
+            log.info("user %s blocked the bot; prompts stopped", prompt.user_id)
+            return
+        except TimedOut:
+            # Telegram may have delivered it: count it sent rather than risk a double.
+            log.warning("prompt %s timed out; assuming delivered", prompt.id)
+            message = None
+        except (RetryAfter, NetworkError) as exc:
+            # Not delivered (rate limit still hit after the limiter's retries, or no
+            # connection): back in the queue, the grace rule decides on the next round.
+            log.warning("prompt %s not sent (%s); will retry", prompt.id, type(exc).__name__)
+            async with self.sessions.begin() as session:
+                await session.execute(
+                    update(Prompt)
+                    .where(Prompt.id == prompt.id, Prompt.claimed_by == self.name)
+                    .values(status="pending", claimed_by=None, claimed_at=None)
+                    .execution_options(synchronize_session=False)
+                )
+            stats.failed += 1
+            return
+        except TelegramError as exc:
+            log.warning("prompt %s failed: %s", prompt.id, type(exc).__name__)
+            async with self.sessions.begin() as session:
+                await self._finish(session, prompt, "missed", "error")
+            stats.failed += 1
+            return
+        await self._record_sent(item, getattr(message, "message_id", None))
+        stats.sent += 1
+        stats.sent_ids.append(prompt.id)
+
+    async def _record_sent(self, item: Outgoing, message_id: int | None) -> None:
+        prompt, now = item.prompt, self.clock.now()
+        async with self.sessions.begin() as session:
+            # A tap can beat this commit (the person is fast, the database slow):
+            # then the row is already "answered" and only the message id is added.
+            await session.execute(
+                update(Prompt)
+                .where(Prompt.id == prompt.id)
+                .values(sent_at=now, message_id=message_id)
+                .execution_options(synchronize_session=False)
+            )
+            await session.execute(
+                update(Prompt)
+                .where(Prompt.id == prompt.id, Prompt.status == "sending")
+                .values(status="sent")
+                .execution_options(synchronize_session=False)
+            )
+            if prompt.kind == sch.FOLLOWUP:
+                user = await session.get(User, prompt.user_id)
+                attack = await session.get(Attack, prompt.attack_id)
+                if user is not None and attack is not None and attack.ended_at is None:
+                    await self._next_followup(session, user, attack, prompt.scheduled_for, now)
+            elif prompt.kind == sch.MORNING:
+                # A typed reply to the morning question is read as last night's sleep.
+                await session.execute(
+                    update(User)
+                    .where(
+                        User.id == prompt.user_id,
+                        (User.awaiting.is_(None)) | (User.awaiting.like("morning:%")),
+                    )
+                    .values(awaiting=f"morning:{prompt.id}")
+                    .execution_options(synchronize_session=False)
+                )
+
+
+async def mark_blocked(session: AsyncSession, user_id: int) -> None:
+    """The person blocked the bot: inactive, pending prompts cancelled, until /start."""
+    await session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(active=False)
+        .execution_options(synchronize_session=False)
+    )
+    await plan.cancel_all(session, user_id)
+
+
+def render(prompt: Claimed | Prompt, user: User, attack: Attack | None) -> tuple[str, pt.Rows]:
+    """The text and buttons of a prompt, the same when sent and when redrawn after an answer."""
+    zone = sch.zone_of(user.timezone)
+    if prompt.kind in (sch.DOSE, sch.SNOOZE):
+        return (
+            pt.dose_prompt(prompt.amount_mg, snoozed=prompt.kind == sch.SNOOZE),
+            pt.dose_rows(prompt.id, prompt.amount_mg),
+        )
+    if prompt.kind == sch.FOLLOWUP and attack is not None:
+        text = pt.followup_prompt(
+            attack.kind, attack.started_at, attack.start_intensity, zone, prompt.scheduled_for
+        )
+        return text, pt.followup_rows(prompt.id)
+    if prompt.kind == sch.RECURRENCE and attack is not None and attack.ended_at is not None:
+        text = pt.recurrence_prompt(attack.kind, attack.ended_at, zone, prompt.scheduled_for)
+        return text, pt.recurrence_rows(prompt.id)
+    if prompt.kind == sch.MORNING:
+        return pt.MORNING_PROMPT, pt.morning_rows(prompt.id, None, None)
+    raise ValueError(f"cannot render a {prompt.kind} prompt")
