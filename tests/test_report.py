@@ -130,6 +130,7 @@ def test_report_shows_the_figures_before_and_on_magnesium() -> None:
     diary, _, now = generate(seed=7)
     text = "\n".join(pdf_pages(render_report_pdf(diary, now, compress=False)))
     assert "Before magnesium" in text and "On magnesium" in text
+    assert "Any headache days / 28 d" in text
     assert "Migraine days per 28 days: 8.0 before magnesium (24 in 84 days)" in text
     assert "4.0 on magnesium (16 in 112 days)." in text
     assert "Responder: 50% fewer migraine days" in text

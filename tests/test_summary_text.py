@@ -121,6 +121,7 @@ def test_the_responder_gets_the_before_and_after_in_plain_words() -> None:
     assert "50% fewer: a responder" in visible
     assert "Rate ratio 0.50 (95% CI 0.27–0.94)" in visible
     assert "Doses taken: 90% (101 of 112 planned)" in visible
+    assert "Before → on magnesium: sleep " in visible
     assert "everything so far" in visible
     assert "6 Jan – 20 Jul 2025" in visible
 
@@ -143,6 +144,8 @@ def test_busy_diary_fits_one_message_and_escapes_user_text() -> None:
     assert "<script>" not in text
     assert "⚠️ Triptans on" in visible  # 11 triptan days in 30
     assert "Stomach trouble came back within a week" in visible
+    assert "Other headache days: 2.8 per 28 days (3 days)" in visible
+    assert "Any headache: 4.7 per 28 days (5 days)" in visible
     assert "Your plan (400 mg a day) is above the 350 mg upper limit" in visible
 
 

@@ -237,7 +237,7 @@ def _mg(doses: DoseStats) -> str:
 
 def _figure_column(stats: PeriodStats | None) -> list[str]:
     if stats is None:
-        return ["–"] * 17
+        return ["–"] * len(_FIGURE_LABELS)
     last = stats.end - timedelta(days=1)
     shown_start = last - timedelta(days=max(stats.observed_days, 1) - 1)
     response = stats.response.overall
@@ -246,6 +246,7 @@ def _figure_column(stats: PeriodStats | None) -> list[str]:
         str(stats.observed_days),
         _per28(stats.migraine.per_28),
         _per28(stats.headache.per_28),
+        _per28(stats.any_headache_per_28),
         str(stats.migraine.attacks),
         _opt(stats.migraine.mean_peak),
         _opt(stats.migraine.mean_duration_h),
@@ -267,6 +268,7 @@ _FIGURE_LABELS = (
     "Days observed",
     "Migraine days / 28 d",
     "Other headache days / 28 d",
+    "Any headache days / 28 d",
     "Migraine attacks",
     "Mean peak pain (0–10)",
     "Mean duration, h (ended)",

@@ -816,7 +816,9 @@ def trend(
 
 def _sleep_stats(prep: _Prepared, start: date, end: date) -> SleepStats:
     nights = [s for s in prep.sleep if start <= s.night < end]
-    quality = [(float(s.night.toordinal()), float(s.quality)) for s in nights if s.quality]
+    quality = [
+        (float(s.night.toordinal()), float(s.quality)) for s in nights if s.quality is not None
+    ]
     wakes = [
         (float(s.night.toordinal()), float(s.awakenings))
         for s in nights
@@ -1114,7 +1116,7 @@ def daily_series(diary: Diary, start: date, end: date, now: datetime) -> DailySe
     quality: list[float | None] = [None] * n
     for night in prep.sleep:
         index = (night.night - lo).days
-        if 0 <= index < n and night.quality:
+        if 0 <= index < n and night.quality is not None:
             quality[index] = float(night.quality)
     mg = [0.0] * n
     taken = [0] * n

@@ -110,7 +110,7 @@ def render_summary(summary: Summary, period: str | None = None) -> str:
         blocks.append(_sleep_anxiety(stats))
         blocks.append(_triggers(stats.triggers))
         blocks.append(_side_effects(stats))
-    blocks.append(_verdict(summary.verdict))
+    blocks.append(_verdict(summary.verdict) + _sleep_anxiety_before_after(summary))
     blocks.append([FOOTER])
     return "\n\n".join("\n".join(block) for block in blocks if block)
 
@@ -162,6 +162,9 @@ def _headaches(period: PeriodStats, rates: bool) -> list[str]:
         lines.append(
             _rate_line("Other headache days", period.headache.days, period.headache.per_28, rates)
         )
+        if period.migraine.days:
+            any_days, any_rate = period.any_headache_days, period.any_headache_per_28
+            lines.append(_rate_line("Any headache", any_days, any_rate, rates))
     for stats, word in ((period.migraine, "migraine"), (period.headache, "other headache")):
         line = _attack_line(stats, word)
         if line:
@@ -357,6 +360,22 @@ def _change(reduction: float) -> str:
     if round(reduction * 100) == 0:
         return "no change"
     return f"{fmt_pct(abs(reduction))} {'fewer' if reduction > 0 else 'more'}"
+
+
+def _sleep_anxiety_before_after(summary: Summary) -> list[str]:
+    """Sleep and anxiety before and on magnesium: reasons to take it too, not only migraine."""
+    before, on = summary.before, summary.on
+    if before is None or on is None or summary.verdict.baseline_days < MIN_BASELINE_DAYS:
+        return []
+    parts = []
+    pairs = (
+        ("sleep", before.sleep.quality_mean, on.sleep.quality_mean, "/5"),
+        ("anxiety", before.anxiety.mean, on.anxiety.mean, "/10"),
+    )
+    for label, was, now, scale in pairs:
+        if was is not None and now is not None:
+            parts.append(f"{label} {fmt_num(was)} → {fmt_num(now)}{scale}")
+    return [f"Before → on magnesium: {' · '.join(parts)}"] if parts else []
 
 
 def _verdict(verdict: Verdict) -> list[str]:
