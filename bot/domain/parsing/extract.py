@@ -141,8 +141,8 @@ _LABEL_NUM = re.compile(
     r"|o ?clock))"
 )
 _SHORT_END = re.compile(
-    r"^(?:(?:all|it is|its|it|finally|completely|totally|pretty much|basically|now|is|has|been|the pain"
-    r"|pain) )*(?P<cue>gone|over|ended|finished|passed|done|pain free|better and gone)"
+    r"^(?:(?:all|it is|its|it|finally|completely|totally|pretty much|basically|now|is|has|been"
+    r"|the pain|pain) )*(?P<cue>gone|over|ended|finished|passed|done|pain free|better and gone)"
     r"(?: (?:now|at last|finally|completely|again))*(?: [!.])*$"
 )
 _FROM_TO = re.compile(
@@ -431,7 +431,7 @@ def corrector() -> Corrector:
     targets = list(V.TYPO_TARGETS)
     for name in _MED_NAMES:
         targets.extend(w for w in name.split() if len(w) >= 6)
-    known = set(V.COMMON_WORDS) | set(V.STOP_WORDS)
+    known = set(V.COMMON_WORDS) | set(V.STOP_WORDS) | V.pattern_words()
     return Corrector(targets, known)
 
 
@@ -482,6 +482,7 @@ class Parser:
         self.anchors: list[Anchor] = []
         self.times: list[TimeMention] = []
         self.durations: list[tuple[int, int, float]] = []
+        self.time_spans: list[tuple[int, int]] = []
 
     # --- helpers -------------------------------------------------------------
     def _find(self, pattern: re.Pattern[str], claim: bool = False) -> list[re.Match[str]]:
@@ -536,6 +537,7 @@ class Parser:
             s, self.now, self.zone, self.d.clause_of, self.d.clause_starts, _us_dates(self.tz)
         )
         self.d.claimed.extend(time_spans)
+        self.time_spans = time_spans
         self._collect_anchors()
         values = self._collect_values()
         entries: list[Entry] = []
@@ -654,7 +656,10 @@ class Parser:
             add("sleep", m.start(), n * 60 if unit.startswith("h") else n, "onset")
         for m in self._find(_AWAKE_ZERO):
             add("sleep", m.start(), 0, "awakenings")
-        for m in self._find(_AWAKE_N, claim=True):
+        for m in self._find(_AWAKE_N):
+            if d.before(m.start(), 1) in (["threw"], ["throw"], ["throwing"], ["thrown"], ["been"]):
+                continue
+            d.claim(m.start(), m.end())
             raw = m.group("n") or m.group("n2") or m.group("once")
             if raw in ("several", "multiple"):
                 add("sleep", m.start(), -1, "awakenings")
@@ -1074,9 +1079,10 @@ class Parser:
         d = self.d
         symptom_spans = [sp for spans in self._symptom_spans().values() for sp in spans]
         codes: set[str] = set()
+        taken = self.time_spans + [(a.start, a.end) for a in self._anchors("med", "dose")]
         for code, pattern in V.TRIGGERS.items():
             for m in pattern.finditer(d.s):
-                if not d.free(m.start(), m.end()):
+                if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 if any(a < m.end() and m.start() < b for a, b in symptom_spans):
                     continue

@@ -188,8 +188,7 @@ def _number_words(tokens: list[str]) -> list[str]:
 _PHRASES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), r)
     for p, r in [
-        (r"\bhead ?- ?aches?\b", "headache"),
-        (r"\bhead aches\b", "headache"),
+        (r"\bhead (?:- )?aches?\b", "headache"),
         (r"\bmi graine\b", "migraine"),
         (r"\bhalf an? (?:hour|hr)\b", "30 minutes"),
         (r"\b(?:an|a|1) (?:hour|hr) and a half\b", "90 minutes"),
@@ -269,7 +268,7 @@ class Corrector:
         if best is None:
             return word
         target, dist = best[0], best[1]
-        if dist > (1 if len(target) <= 7 else 2) or abs(len(target) - len(word)) > dist:
+        if dist > (1 if len(target) <= 7 else 2) or abs(len(target) - len(word)) > min(dist, 1):
             return word
         if len(word) == 4 and dist > 0 and len(target) != 5:
             return word

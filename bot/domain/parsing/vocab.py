@@ -1723,3 +1723,38 @@ STOP_WORDS = [
     "walked",
     "walking",
 ]
+
+
+def pattern_words() -> set[str]:
+    """Every plain word written in the patterns above: never "corrected" into something else."""
+    sources: list[re.Pattern[str]] = [
+        MIGRAINE,
+        HEADACHE,
+        ATTACK_END,
+        UPDATE_STRONG,
+        UPDATE_WEAK,
+        BOOST,
+        DAMPEN,
+        SENSITIVE_TO,
+        MAGNESIUM,
+        DOSE_WORD,
+        TAKE_VERB,
+        SKIP,
+        SLEEP_ANCHOR,
+        RESTLESS_LEGS,
+        CRAMPS,
+        ANXIETY,
+        STRESS_AS_ANXIETY,
+        ANXIETY_CALM,
+        *(p for p, _ in INTENSITY_WORDS),
+        *(p for p, _ in SLEEP_QUALITY),
+        *(p for p, _ in ANXIETY_WORDS),
+        *SYMPTOMS.values(),
+        *TRIGGERS.values(),
+        *SIDE_EFFECTS.values(),
+    ]
+    words: set[str] = set()
+    for p in sources:
+        # drop regex escapes (\b, \w) before taking the words
+        words.update(re.findall(r"(?<![\\a-z])[a-z]{4,}\b(?![?*+{(])", p.pattern))
+    return words
