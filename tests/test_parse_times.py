@@ -207,7 +207,7 @@ def test_now_in_another_offset_is_shown_in_the_users_zone() -> None:
 )
 def test_dose_times(text: str, expected: str) -> None:
     now = datetime.fromisoformat("2026-05-04T22:30:00+02:00")
-    dose = [e for e in parse(text, now, "Europe/Paris") if e["type"] == "dose"][0]
+    dose = next(e for e in parse(text, now, "Europe/Paris") if e["type"] == "dose")
     assert dose["taken_at"] == expected
 
 
