@@ -549,6 +549,11 @@ class Parser:
         sleep = self._sleep(values, attack)
         if sleep:
             entries.append(sleep)
+            short = (sleep["quality"] is not None and sleep["quality"] <= 2) or (
+                sleep["hours"] is not None and sleep["hours"] < 6
+            )
+            if attack is not None and attack["type"] == "attack" and short:
+                attack["triggers"] = sorted({*attack["triggers"], "poor_sleep"})
         anxiety = self._anxiety(values, attack)
         if anxiety:
             entries.append(anxiety)
@@ -900,6 +905,8 @@ class Parser:
             intensity = _clamp(n, 0, 10)
         if intensity is None and kinds:
             intensity = self._intensity_words(kinds)
+        if intensity is None and kinds:
+            intensity = self._lone_intensity_clause()
         if intensity is None and (kinds or end is None):
             pains = [a for a in self._anchors("pain") if a.text == "pain"]
             if pains:
@@ -938,6 +945,9 @@ class Parser:
                 ends = ends + [t for t in starts if d.clause(t.start) == ec and t.role == "point"]
                 starts = [t for t in starts if t not in ends]
             if starts:
+                # a time in the clause that names the attack wins over one elsewhere
+                kind_clauses = {d.clause(a.start) for a in kinds}
+                starts.sort(key=lambda t: (d.clause(t.start) not in kind_clauses, t.start))
                 started_at = starts[0].at
             if ends:
                 ended_at = ends[0].at
@@ -984,6 +994,24 @@ class Parser:
         }
 
     meds_in_attack = False
+
+    def _lone_intensity_clause(self) -> float | None:
+        """ "headache since this morning, mild": a clause that is only a severity word."""
+        d = self.d
+        for c, start in enumerate(d.clause_starts):
+            end = d.clause_starts[c + 1] if c + 1 < len(d.clause_starts) else len(d.s)
+            words = [w for w in d.s[start:end].split() if w not in (",", ".", ";", "!", "-")]
+            if not words or len(words) > 3:
+                continue
+            value = _intensity_of(words[-1])
+            if value is None or any(
+                _intensity_of(w) is None and w not in _FILLER_BEFORE for w in words[:-1]
+            ):
+                continue
+            if any(V.BOOST.fullmatch(w) for w in words[:-1]):
+                value = value + 1 if value >= 5 else value - 1
+            return value
+        return None
 
     def _other_topics_claim(self) -> bool:
         return bool(self._anchors("sleep", "anxiety"))

@@ -261,6 +261,8 @@ class Corrector:
     def _correct(self, word: str) -> str:
         if len(word) < 4 or word in self._known or not word.isalpha():
             return word
+        if word.endswith("s") and (word[:-1] in self._known or word[:-2] in self._known):
+            return word  # a plural of a known word ("spells", "wishes")
         candidates = self._by_letter.get(word[0])
         if not candidates:
             return word
