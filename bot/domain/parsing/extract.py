@@ -323,7 +323,7 @@ _SLEEP_Q_AFTER = re.compile(
     r"|sleep quality)"
     r"(?: (?:was|is|has been|been|:|-|=|last night|overall|tonight))*"
     r" (?P<mod>(?:(?:not|really|very|so|pretty|quite|super|fairly|rather|a|kind of|kinda|bit|too"
-    r"|extremely"
+    r"|like|extremely"
     r"|incredibly) )*)(?P<q>" + _QW + r")\b"
 )
 _SLEEP_Q_BEFORE = re.compile(
@@ -671,8 +671,9 @@ class Parser:
                 continue
             count = {"once": 1.0, "twice": 2.0}.get(raw)
             add("sleep", m.start(), count if count is not None else float(raw), "awakenings")
+        attack_clauses = {d.clause(a.start) for a in self._anchors("attack")}
         for m in _AWAKE_AT.finditer(d.s):
-            if "with" not in d.after(m.end(), 2):
+            if "with" not in d.after(m.end(), 2) and d.clause(m.start()) not in attack_clauses:
                 add("sleep", m.start(), 1, "awakenings")
         sleep_anchor_present = bool(self._anchors("sleep")) or re.search(r"\b(?:got|only) \d", d.s)
         for m in self._find(_HOURS):

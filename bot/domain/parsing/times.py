@@ -195,6 +195,18 @@ DURATION = re.compile(
     r"(?P<n>\d+(?:\.\d+)?) ?(?P<u>hours?|h|minutes?|days?)\b(?! ago)"
 )
 
+_DURATION_BEFORE = {
+    "slept",
+    "sleep",
+    "got",
+    "only",
+    "for",
+    "about",
+    "around",
+    "of",
+    "just",
+    "lasted",
+}
 START_WORDS = {
     "since",
     "from",
@@ -445,6 +457,14 @@ def find_times(
             )
             if not free(a, b) or any(x < b and a < y for x, y, *_ in clocks):
                 continue
+            if pattern is CLOCK_PATTERNS[2]:
+                before = s[: m.start()].split()[-1:]
+                if (
+                    before
+                    and before[0] in _DURATION_BEFORE
+                    or re.match(r" ?m(?:in\w*)?\b", s[m.end() :])
+                ):
+                    continue  # "slept 6h30", "6 h 30 m": a duration
             if pattern is CLOCK_PATTERNS[-1]:
                 before = s[: m.start()].split()[-1:]
                 lead = m.group(0).split()[0]
