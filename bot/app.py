@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from telegram import BotCommand
-from telegram.ext import AIORateLimiter, Application, ContextTypes, ExtBot
+from telegram.ext import Application, ContextTypes, ExtBot
 
 from bot import scheduling, texts
 from bot.clock import Clock, SystemClock
@@ -23,6 +23,7 @@ from bot.handlers import (
     settings_cmds,
     summary,
 )
+from bot.ratelimit import BotRateLimiter
 from storage.db import make_engine, make_sessionmaker
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Magb
         .context_types(context_types)
         # One budget for everything the bot sends; a 429 that still comes is
         # waited out (retry_after) instead of dropping the message.
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.send_rate, max_retries=5))
+        .rate_limiter(BotRateLimiter(overall_max_rate=settings.send_rate, max_retries=5))
         .get_updates_read_timeout(40)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

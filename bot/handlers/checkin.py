@@ -28,7 +28,7 @@ from bot.context import Context
 from bot.domain.parsing import parse
 from bot.domain.redflags import red_flags
 from bot.handlers import history, onboarding, settings_cmds
-from bot.handlers.common import Rows, keyboard, load_or_create_user, reply
+from bot.handlers.common import Rows, keyboard, load_or_create_user, reply, send_all
 from storage.models import Attack, User
 
 log = logging.getLogger(__name__)
@@ -142,18 +142,12 @@ async def on_text(update: Update, ctx: Context) -> None:
                 sent_at=sent_at,
                 now=now,
             )
-            answer = _answer(stored, update.update_id, now, user.timezone)
-    if answered is not None:
-        for out_text, rows in answered:
-            await reply(update, out_text, rows)
-        return
-    for out_text, rows in answer:
-        await reply(update, out_text, rows)
+            answer = _answer(stored, update.update_id)
+    await send_all(update, answered if answered is not None else answer)
 
 
-def _answer(
-    stored: entries.Stored, group: int, now: datetime, zone: str
-) -> list[tuple[str, Rows | None]]:
+def _answer(stored: entries.Stored, group: int) -> list[tuple[str, Rows | None]]:
+    """What was understood (with buttons to complete or undo it) and any safety notices."""
     out: list[tuple[str, Rows | None]] = []
     if stored.lines:
         rows: Rows
@@ -161,22 +155,18 @@ def _answer(
             rows = attack_rows(stored.attack, group=group)
         else:
             rows = [[("Undo", callbacks.make("ci", "undo", group))]]
-        out.append(("\n".join(["✅ " + line for line in stored.lines]), rows))
+        text = "\n".join("✅ " + line for line in stored.lines)
+        out.append(("\n\n".join([text, *stored.notices]), rows))
+    elif stored.notices:
+        out.append(("\n\n".join(stored.notices), None))
     if stored.needs_open_attack:
-        pending = stored.pending_update or {}
-        intensity = pending.get("intensity")
+        intensity = (stored.pending_update or {}).get("intensity")
+        value = intensity if intensity is not None else ""
         new = [
-            (
-                "New migraine",
-                callbacks.make("ci", "new", "migraine", intensity if intensity is not None else ""),
-            ),
-            (
-                "New headache",
-                callbacks.make("ci", "new", "headache", intensity if intensity is not None else ""),
-            ),
+            ("New migraine", callbacks.make("ci", "new", "migraine", value)),
+            ("New headache", callbacks.make("ci", "new", "headache", value)),
         ]
         out.append((tx.NO_OPEN_ATTACK, [new]))
-    out += [(notice, None) for notice in stored.notices]
     if not out:
         out.append((tx.NOTHING_UNDERSTOOD, None))
     return out

@@ -35,6 +35,25 @@ async def reply(update: Update, text: str, rows: Rows | None = None) -> Message 
     )
 
 
+def merge(outs: list[tuple[str, Rows | None]]) -> list[tuple[str, Rows | None]]:
+    """Join messages without buttons into the next one.
+
+    Telegram asks bots to keep to about one message a second per chat; a
+    confirmation and the next question read better as one message anyway.
+    """
+    merged: list[tuple[str, Rows | None]] = []
+    for text, rows in outs:
+        if merged and not merged[-1][1]:
+            text = f"{merged.pop()[0]}\n\n{text}"
+        merged.append((text, rows))
+    return merged
+
+
+async def send_all(update: Update, outs: list[tuple[str, Rows | None]]) -> None:
+    for text, rows in merge(outs):
+        await reply(update, text, rows)
+
+
 async def load_or_create_user(session: AsyncSession, update: Update, now: datetime) -> User:
     """The sender's row; a person who writes before /start gets the defaults."""
     tg_user, chat = update.effective_user, update.effective_chat

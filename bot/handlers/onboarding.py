@@ -21,7 +21,7 @@ from bot import callbacks, texts
 from bot.context import Context
 from bot.domain.commands import BadArgument, parse_timezone
 from bot.domain.dates import parse_past_date
-from bot.handlers.common import Rows, keyboard, load_or_create_user, local_now, reply
+from bot.handlers.common import Rows, keyboard, load_or_create_user, local_now, send_all
 from bot.scheduling import plan
 from bot.user_settings import set_dose, set_timezone, settings_card
 from storage import queries
@@ -128,8 +128,8 @@ async def start(update: Update, ctx: Context) -> None:
         user.awaiting = "ob:tz"
         await plan.replan_user(session, user, now)
         first = question(user, "tz")
-    await reply(update, texts.WELCOME if existing is None else texts.WELCOME_BACK)
-    await reply(update, first.text, first.rows)
+    greeting = texts.WELCOME if existing is None else texts.WELCOME_BACK
+    await send_all(update, [(greeting, None), (first.text, first.rows)])
 
 
 async def _apply_choice(
@@ -218,8 +218,7 @@ async def on_button(update: Update, ctx: Context) -> None:
                 )
         except BadRequest:
             pass  # the question was already edited (a double tap); the choice is stored
-    for out in outs:
-        await reply(update, out.text, out.rows)
+    await send_all(update, [(out.text, out.rows) for out in outs])
 
 
 async def handle_text(

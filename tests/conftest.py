@@ -1,0 +1,195 @@
+"""Fixtures: migrated databases (SQLite always, PostgreSQL when configured) and the real
+bot running against the Bot API emulator over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.app import MagbotApp, build_application
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.emulator.server import BotApiEmulator
+from bot.emulator.state import SentMessage
+from storage.db import make_engine, make_sessionmaker, upgrade
+
+# Shaped like a real token, so the log-redaction tests mean something.
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+USER = 1001
+POSTGRES_ENV = "MAGBOT_TEST_POSTGRES_URL"
+
+
+def postgres_url() -> str:
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(f"{POSTGRES_ENV} is not set: PostgreSQL tests run in CI (.ci/run sets it)")
+    return url
+
+
+@pytest.fixture
+def postgres_schema_engine() -> Iterator[Any]:
+    """A factory of engines on a fresh PostgreSQL schema, dropped afterwards.
+
+    Fails (does not skip) when the variable is set but the server is unreachable.
+    """
+    url = postgres_url()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engines: list[AsyncEngine] = []
+
+    def factory() -> AsyncEngine:
+        engine = make_engine(url, connect_args={"server_settings": {"search_path": schema}})
+        engines.append(engine)
+        return engine
+
+    async def create() -> None:
+        engine = make_engine(url)
+        async with engine.begin() as conn:
+            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        await engine.dispose()
+
+    async def drop() -> None:
+        for engine in engines:
+            await engine.dispose()
+        engine = make_engine(url)
+        async with engine.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        await engine.dispose()
+
+    asyncio.run(create())
+    yield factory
+    asyncio.run(drop())
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """A migrated database, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
+    else:
+        factory = request.getfixturevalue("postgres_schema_engine")
+        eng = factory()
+    await upgrade(eng)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture
+def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return make_sessionmaker(engine)
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotApiEmulator]:
+    emu = BotApiEmulator(token=TOKEN)
+    await emu.start()
+    yield emu
+    await emu.stop()
+
+
+@dataclass
+class Harness:
+    """The real bot, polling the emulator over HTTP, and a person talking to it."""
+
+    emu: BotApiEmulator
+    app: MagbotApp
+    sessions: async_sessionmaker[AsyncSession]
+    user: int = USER
+
+    def _busy_calls(self) -> int:
+        return sum(1 for c in self.emu.calls if c.method != "getUpdates")
+
+    async def settle(self, quiet: float = 0.25, limit: float = 10.0) -> None:
+        """Wait until the bot has made no API call for `quiet` seconds.
+
+        Requests waiting in the bot's rate limiter (a 429 being waited out, the
+        per-chat pace) count as busy.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit
+        seen = self._busy_calls()
+        limiter = self.app.bot.rate_limiter
+        while loop.time() < deadline:
+            await asyncio.sleep(quiet)
+            now = self._busy_calls()
+            idle = self.app.update_queue.empty() and getattr(limiter, "in_flight", 0) == 0
+            if now == seen and idle:
+                return
+            seen = now
+
+    async def say(
+        self, text: str, *, user: int | None = None, date: datetime | None = None, replies: int = 1
+    ) -> list[SentMessage]:
+        """The person writes; returns the bot's new messages once it has settled."""
+        user = user or self.user
+        before = len(self.emu.messages(user))
+        self.emu.user_says(user, text, date=date)
+        await self.emu.wait_for_messages(user, before + replies)
+        await self.settle()
+        return self.emu.messages(user)[before:]
+
+    async def tap(
+        self, label: str, *, user: int | None = None, message_id: int | None = None
+    ) -> Any:
+        """The person taps a button; returns the callback answer once the bot has settled."""
+        user = user or self.user
+        query_id = self.emu.tap(user, label, message_id=message_id)
+        answer = await self.emu.wait_for_callback_answer(query_id)
+        await self.settle()
+        return answer
+
+    def last(self, user: int | None = None) -> SentMessage:
+        return self.emu.messages(user or self.user)[-1]
+
+    def texts(self, user: int | None = None) -> list[str]:
+        return [m.plain_text or m.plain_caption or "" for m in self.emu.messages(user or self.user)]
+
+
+async def start_bot(
+    emu: BotApiEmulator, database_url: str, *, clock: Clock | None = None, **settings: Any
+) -> MagbotApp:
+    """Build and start the real application against the emulator, as `magbot run` does."""
+    config = Settings(token=TOKEN, database_url=database_url, api_base_url=emu.base_url, **settings)
+    engine = make_engine(config.database_url)
+    await upgrade(engine)
+    await engine.dispose()
+    app = build_application(config, clock=clock or SystemClock())
+    await app.initialize()
+    if app.post_init:
+        await app.post_init(app)
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    return app
+
+
+async def stop_bot(app: MagbotApp) -> None:
+    assert app.updater is not None
+    if app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    if app.post_shutdown:
+        await app.post_shutdown(app)
+    await app.shutdown()
+
+
+@pytest.fixture
+async def harness(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[Harness]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    app = await start_bot(emulator, url)
+    reader = make_engine(url)
+    try:
+        yield Harness(emulator, app, make_sessionmaker(reader))
+    finally:
+        await stop_bot(app)
+        await reader.dispose()
