@@ -459,10 +459,8 @@ def find_times(
                 continue
             if pattern is CLOCK_PATTERNS[2]:
                 before = s[: m.start()].split()[-1:]
-                if (
-                    before
-                    and before[0] in _DURATION_BEFORE
-                    or re.match(r" ?m(?:in\w*)?\b", s[m.end() :])
+                if (before and before[0] in _DURATION_BEFORE) or re.match(
+                    r" ?m(?:in\w*)?\b", s[m.end() :]
                 ):
                     continue  # "slept 6h30", "6 h 30 m": a duration
             if pattern is CLOCK_PATTERNS[-1]:
