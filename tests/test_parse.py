@@ -90,6 +90,7 @@ def test_every_entry_has_all_fields_of_its_type(text: str) -> None:
         ("migraine, sensitive to noise", "sound_sensitivity"),
         ("migraine, sound sensitivity", "sound_sensitivity"),
         ("migraine, noise hurts", "sound_sensitivity"),
+        ("awful migraine, can't stand light or noise", "sound_sensitivity"),
         ("migraine, smells bother me", "smell_sensitivity"),
         ("migraine, sensitive to smells", "smell_sensitivity"),
         ("migraine with aura", "aura"),

@@ -286,7 +286,8 @@ SYMPTOMS: dict[str, re.Pattern[str]] = {
 
 # "sensitive to light and sound": one phrase, several codes
 SENSITIVE_TO = re.compile(
-    r"\b(?:sensitiv\w*|hypersensitiv\w*|bothered by|intoleran\w*|aversion) (?:to |by )?(?:the )?"
+    r"\b(?:sensitiv\w*|hypersensitiv\w*|bothered by|intoleran\w*|aversion"
+    r"|(?:can not|could not) (?:stand|handle|bear|tolerate)) (?:to |by )?(?:the |any )?"
     r"(?P<things>(?:(?:bright )?(?:lights?|brightness|sounds?|noises?|smells?|odou?rs?)"
     r"(?: ?(?:,|and|&|\+|/|or) ?)?)+)"
     r"|\b(?P<things2>(?:(?:lights?|sounds?|noises?|smells?) ?(?:,|and|&|\+|/) ?)+(?:lights?"
