@@ -1,0 +1,518 @@
+"""The emulated Telegram itself, without HTTP: bots, chats, the update queues and the clock.
+
+`EmulatorCore` is shared by the Bot API methods (`methods.py`), the HTTP server
+(`server.py`) and the control API (`control.py`). Everything runs on one event
+loop; state changes are plain synchronous code followed by `notify()`, which
+wakes every coroutine waiting for a change (long polls, webhook senders,
+`wait_for` in tests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from bot.emulator.errors import ApiError
+from bot.emulator.formatting import utf16_len
+from bot.emulator.markup import inline_keyboard
+from bot.emulator.ratelimit import TokenBucket, retry_after_seconds
+from bot.emulator.state import (
+    ApiCall,
+    BotState,
+    CallbackQueryState,
+    ChatState,
+    PendingUpdate,
+    SentMessage,
+    StoredFile,
+)
+
+log = logging.getLogger(__name__)
+
+_TOKEN = re.compile(r"(\d+):[A-Za-z0-9_-]+")
+_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,64}(@[A-Za-z0-9_]{3,32})?(?=\s|$)")
+# Telegram's default when a bot never chose allowed_updates.
+_NOT_SENT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+# A sticker needs some bytes behind its file_id; these say "WebP" to anyone who looks.
+_STICKER_BYTES = (
+    b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00/\x00\x00\x00"
+    b"\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00"
+)
+POLL_CONFLICT = (
+    "terminated by other getUpdates request; make sure that only one bot instance is running"
+)
+
+
+class SupportsNow(Protocol):
+    """Any clock with `now()` returning an aware datetime, such as `bot.clock.FakeClock`."""
+
+    def now(self) -> datetime: ...
+
+
+class _SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class EmulatorEvent:
+    """Something the bot did that a live view (the demo's terminal chat) wants to show."""
+
+    kind: str
+    """"sent", "edited", "deleted", "callback_answer" or "chat_action"."""
+    chat_id: int
+    message: SentMessage | None = None
+    detail: dict[str, Any] | None = None
+
+
+Listener = Callable[[EmulatorEvent], None]
+
+
+def _timestamp(when: datetime) -> int:
+    return int(when.timestamp())
+
+
+class EmulatorCore:
+    def __init__(
+        self,
+        *,
+        rate_limits: bool,
+        global_rate: float,
+        chat_rate: float,
+        chat_burst: int,
+        strict_html_entities: bool,
+        clock: SupportsNow | None,
+        callback_query_ttl: timedelta,
+    ) -> None:
+        self.rate_limits = rate_limits
+        self.global_rate = global_rate
+        self.chat_rate = chat_rate
+        self.chat_burst = chat_burst
+        self.strict_html_entities = strict_html_entities
+        self.callback_query_ttl = callback_query_ttl
+        self.bots: dict[str, BotState] = {}
+        self.calls: list[ApiCall] = []
+        self.listeners: list[Listener] = []
+        self.closing = False
+        """Set while the server shuts down: long polls end with no updates."""
+        self._clock: SupportsNow = clock or _SystemClock()
+        self._frozen_at: datetime | None = None
+        self._offset = timedelta(0)
+        self._changed = asyncio.Event()
+        self._file_counter = 0
+        self._query_counter = 0
+
+    # --- time -------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        base = self._frozen_at if self._frozen_at is not None else self._clock.now()
+        return (base + self._offset).astimezone(UTC)
+
+    def set_time(self, when: datetime) -> None:
+        """Stop the emulator's clock at `when` until `advance()` moves it on."""
+        if when.tzinfo is None:
+            raise ValueError("set_time needs an aware datetime")
+        self._frozen_at = when
+        self._offset = timedelta(0)
+        self.notify()
+
+    def advance(self, delta: timedelta | float) -> None:
+        self._offset += delta if isinstance(delta, timedelta) else timedelta(seconds=delta)
+        self.notify()
+
+    # --- change notification ----------------------------------------------------------------
+
+    def notify(self) -> None:
+        """Wake everything waiting for a change (an asyncio.Event swapped on each change)."""
+        event, self._changed = self._changed, asyncio.Event()
+        event.set()
+
+    async def wait_changed(self, timeout: float) -> None:  # noqa: ASYNC109 - a deadline
+        """Return at the next change, or after `timeout` seconds without one."""
+        # Not asyncio.wait_for: on 3.11 it swallows a cancellation that arrives as the
+        # event is set, which would leave a webhook sender running after stop().
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await self._changed.wait()
+
+    def emit(self, event: EmulatorEvent) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener(event)
+            except Exception:
+                log.exception("an emulator listener failed on a %s event", event.kind)
+
+    def record_call(
+        self, bot: BotState | None, method: str, params: dict[str, Any], error: ApiError | None
+    ) -> None:
+        self.calls.append(
+            ApiCall(
+                method=method,
+                params=params,
+                status=error.status if error else 200,
+                error=error.description if error else None,
+                at=self.now(),
+                bot=bot.username if bot else "<unknown token>",
+            )
+        )
+        self.notify()
+
+    # --- bots and chats ---------------------------------------------------------------------
+
+    def add_bot(self, token: str, username: str, first_name: str | None = None) -> BotState:
+        match = _TOKEN.fullmatch(token)
+        if match is None:
+            raise ValueError('a bot token looks like "123456:ABC-def_ghi"')
+        if token in self.bots:
+            raise ValueError(f"bot @{self.bots[token].username} already uses this token")
+        bot = BotState(
+            token=token,
+            id=int(match.group(1)),
+            username=username,
+            first_name=first_name or username,
+            global_bucket=TokenBucket(self.global_rate, self.global_rate),
+        )
+        self.bots[token] = bot
+        return bot
+
+    def ensure_chat(
+        self,
+        bot: BotState,
+        user_id: int,
+        *,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+    ) -> ChatState:
+        if user_id <= 0:
+            raise ValueError("a private chat's user id is a positive integer")
+        chat = bot.chats.get(user_id)
+        if chat is None:
+            user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": "Test"}
+            chat = ChatState(user=user, bucket=TokenBucket(self.chat_rate, self.chat_burst))
+            bot.chats[user_id] = chat
+        for key, value in (
+            ("first_name", first_name),
+            ("last_name", last_name),
+            ("username", username),
+            ("language_code", language_code),
+        ):
+            if value is not None:
+                chat.user[key] = value
+        return chat
+
+    def take_send_token(self, bot: BotState, chat: ChatState) -> None:
+        """Count one message against the flood limits, or refuse it with 429."""
+        if not self.rate_limits or bot.global_bucket is None or chat.bucket is None:
+            return
+        wait = max(bot.global_bucket.wait_time(), chat.bucket.wait_time())
+        if wait > 0:
+            raise ApiError.too_many_requests(retry_after_seconds(wait))
+        bot.global_bucket.take()
+        chat.bucket.take()
+
+    def store_file(self, bot: BotState, data: bytes, folder: str, extension: str) -> StoredFile:
+        self._file_counter += 1
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        stored = StoredFile(
+            file_id=f"EMU{folder[:3].upper()}{self._file_counter:06d}{digest}",
+            file_unique_id=f"U{digest[:12]}",
+            file_path=f"{folder}/file_{self._file_counter}.{extension.lstrip('.') or 'bin'}",
+            data=data,
+        )
+        bot.files[stored.file_id] = stored
+        return stored
+
+    # --- Telegram objects -------------------------------------------------------------------
+
+    def message_wire(
+        self, bot: BotState, chat: ChatState, message: SentMessage, *, with_reply: bool = True
+    ) -> dict[str, Any]:
+        """The Message object Telegram returns for a message the bot sent."""
+        wire: dict[str, Any] = {
+            "message_id": message.message_id,
+            "from": bot.user,
+            "chat": chat.chat,
+            "date": _timestamp(message.date),
+        }
+        if message.edit_date is not None:
+            wire["edit_date"] = _timestamp(message.edit_date)
+        if with_reply and message.reply_to_message_id is not None:
+            replied = self.any_message_wire(bot, chat, message.reply_to_message_id)
+            if replied is not None:
+                wire["reply_to_message"] = replied
+        if message.plain_text is not None:
+            wire["text"] = message.plain_text
+            if message.entities:
+                wire["entities"] = message.entities
+        wire.update(message.wire_media)
+        if message.plain_caption:
+            wire["caption"] = message.plain_caption
+            if message.caption_entities:
+                wire["caption_entities"] = message.caption_entities
+        keyboard = inline_keyboard(message.reply_markup)
+        if keyboard is not None:
+            wire["reply_markup"] = keyboard
+        return wire
+
+    def any_message_wire(
+        self, bot: BotState, chat: ChatState, message_id: int
+    ) -> dict[str, Any] | None:
+        sent = chat.bot_messages.get(message_id)
+        if sent is not None and not sent.deleted:
+            return self.message_wire(bot, chat, sent, with_reply=False)
+        if message_id in chat.user_messages and message_id not in chat.deleted_user_messages:
+            return chat.user_messages[message_id]
+        return None
+
+    # --- the update queue -------------------------------------------------------------------
+
+    def _accepts(self, bot: BotState, kind: str) -> bool:
+        allowed = bot.webhook.allowed_updates if bot.webhook else bot.allowed_updates
+        if not allowed:
+            return kind not in _NOT_SENT_BY_DEFAULT
+        return kind in allowed
+
+    def enqueue(self, bot: BotState, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        update = {"update_id": bot.next_update_id, kind: payload}
+        bot.next_update_id += 1
+        bot.history.append(update)
+        if self._accepts(bot, kind):
+            bot.pending.append(PendingUpdate(copy.deepcopy(update)))
+        self.notify()
+        return update
+
+    def redeliver(self, bot: BotState, update_id: int) -> dict[str, Any]:
+        """Queue an earlier update again, same update_id, as Telegram does after a lost answer.
+
+        It goes to the head of the queue: python-telegram-bot confirms a batch with
+        the last update_id + 1, so an old id at the end of a batch would unconfirm the rest.
+        """
+        for update in bot.history:
+            if update["update_id"] == update_id:
+                break
+        else:
+            raise LookupError(f"no update {update_id} was ever created")
+        position = 0
+        while position < len(bot.pending) and bot.pending[position].redelivery:
+            position += 1
+        bot.pending.insert(position, PendingUpdate(copy.deepcopy(update), redelivery=True))
+        self.notify()
+        return update
+
+    def confirm(self, bot: BotState, offset: int) -> None:
+        if offset > 0:
+            bot.pending = [
+                entry
+                for entry in bot.pending
+                if entry.update_id >= offset or (entry.redelivery and not entry.delivered)
+            ]
+        elif offset < 0:
+            bot.pending = bot.pending[offset:]
+
+    async def get_updates(
+        self,
+        bot: BotState,
+        *,
+        offset: int,
+        limit: int,
+        timeout: float,  # noqa: ASYNC109 - getUpdates' own long-poll parameter
+        allowed_updates: list[str] | None,
+    ) -> list[dict[str, Any]]:
+        if bot.webhook is not None:
+            raise ApiError.conflict(
+                "can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first"
+            )
+        if allowed_updates is not None:
+            bot.allowed_updates = allowed_updates
+        self.confirm(bot, offset)
+        # Telegram ends a long poll still waiting when a newer one arrives.
+        bot.poll_generation += 1
+        bot.poll_conflict = POLL_CONFLICT
+        generation = bot.poll_generation
+        self.notify()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            if bot.poll_generation != generation:
+                raise ApiError.conflict(bot.poll_conflict)
+            if self.closing:
+                return []
+            if bot.pending:
+                batch = bot.pending[: max(1, min(limit, 100))]
+                for entry in batch:
+                    entry.delivered = True
+                return [copy.deepcopy(entry.update) for entry in batch]
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return []
+            await self.wait_changed(remaining)
+
+    def end_long_poll(self, bot: BotState, reason: str) -> None:
+        bot.poll_generation += 1
+        bot.poll_conflict = reason
+        self.notify()
+
+    # --- what users do ----------------------------------------------------------------------
+
+    def user_message(
+        self,
+        bot: BotState,
+        user_id: int,
+        content: dict[str, Any],
+        *,
+        date: datetime | None = None,
+        first_name: str | None = None,
+    ) -> dict[str, Any]:
+        """A private message from a user to the bot; returns the Update."""
+        chat = self.ensure_chat(bot, user_id, first_name=first_name)
+        message_id = chat.take_message_id()
+        when = date if date is not None else self.now()
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        message = {
+            "message_id": message_id,
+            "from": dict(chat.user),
+            "chat": chat.chat,
+            "date": _timestamp(when),
+            **content,
+        }
+        chat.user_messages[message_id] = message
+        return self.enqueue(bot, "message", message)
+
+    def text_content(self, text: str) -> dict[str, Any]:
+        if not text.strip():
+            raise ValueError("Telegram clients do not send empty messages")
+        if utf16_len(text) > 4096:
+            raise ValueError("Telegram clients split texts longer than 4096 characters")
+        content: dict[str, Any] = {"text": text}
+        command = _COMMAND.match(text)
+        if command is not None:
+            content["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": utf16_len(command.group(0))}
+            ]
+        return content
+
+    def user_edits(
+        self, bot: BotState, user_id: int, message_id: int, text: str, *, date: datetime | None
+    ) -> dict[str, Any]:
+        chat = bot.chats.get(user_id)
+        original = chat.user_messages.get(message_id) if chat else None
+        if chat is None or original is None or message_id in chat.deleted_user_messages:
+            raise LookupError(f"user {user_id} has no message {message_id} to edit")
+        if "text" not in original:
+            raise ValueError(f"message {message_id} has no text to edit")
+        edited = {key: value for key, value in original.items() if key != "entities"}
+        edited.update(self.text_content(text))
+        edited["edit_date"] = _timestamp(date or self.now())
+        chat.user_messages[message_id] = edited
+        return self.enqueue(bot, "edited_message", edited)
+
+    def sticker_content(self, bot: BotState, emoji: str) -> dict[str, Any]:
+        stored = self.store_file(bot, _STICKER_BYTES, "stickers", "webp")
+        return {
+            "sticker": {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "emoji": emoji,
+                "file_size": len(stored.data),
+            }
+        }
+
+    def photo_content(
+        self, bot: BotState, data: bytes, size: tuple[int, int], caption: str | None
+    ) -> dict[str, Any]:
+        stored = self.store_file(bot, data, "photos", "png" if data[:4] == b"\x89PNG" else "jpg")
+        content: dict[str, Any] = {
+            "photo": [
+                {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "width": size[0],
+                    "height": size[1],
+                    "file_size": len(data),
+                }
+            ]
+        }
+        if caption:
+            content["caption"] = caption
+        return content
+
+    def press_button(
+        self, bot: BotState, user_id: int, message_id: int, data: str, *, forged: bool
+    ) -> str:
+        chat = bot.chats.get(user_id)
+        sent = chat.bot_messages.get(message_id) if chat else None
+        if not forged:
+            if chat is None or sent is None or sent.deleted:
+                raise LookupError(
+                    f"the bot has no message {message_id} in chat {user_id}; "
+                    "pass forged=True to press a button that does not exist"
+                )
+            if data not in sent.callback_data:
+                raise LookupError(
+                    f"message {message_id} has no button with callback_data {data!r}; "
+                    f"it has {sent.callback_data}; pass forged=True to send it anyway"
+                )
+        if chat is None:
+            chat = self.ensure_chat(bot, user_id)
+        self._query_counter += 1
+        query_id = f"{bot.id}{self._query_counter:010d}"
+        message: dict[str, Any]
+        if sent is not None and not sent.deleted:
+            message = self.message_wire(bot, chat, sent)
+        else:
+            message = {"chat": chat.chat, "message_id": message_id, "date": 0}
+        bot.callback_queries[query_id] = CallbackQueryState(
+            query_id=query_id,
+            user_id=user_id,
+            message_id=message_id,
+            data=data,
+            pressed_at=self.now(),
+        )
+        chat_instance = hashlib.sha256(f"{bot.id}:{user_id}".encode()).hexdigest()[:16]
+        self.enqueue(
+            bot,
+            "callback_query",
+            {
+                "id": query_id,
+                "from": dict(chat.user),
+                "message": message,
+                "chat_instance": str(int(chat_instance, 16)),
+                "data": data,
+            },
+        )
+        return query_id
+
+    def set_blocked(self, bot: BotState, user_id: int, blocked: bool) -> None:
+        chat = self.ensure_chat(bot, user_id)
+        if chat.blocked == blocked:
+            return
+        chat.blocked = blocked
+        member = {"user": bot.user, "status": "member"}
+        kicked = {"user": bot.user, "status": "kicked", "until_date": 0}
+        self.enqueue(
+            bot,
+            "my_chat_member",
+            {
+                "chat": chat.chat,
+                "from": dict(chat.user),
+                "date": _timestamp(self.now()),
+                "old_chat_member": member if blocked else kicked,
+                "new_chat_member": kicked if blocked else member,
+            },
+        )
