@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -36,11 +37,12 @@ def postgres_url() -> str:
     return url
 
 
-@pytest.fixture
-def postgres_schema_engine() -> Iterator[Any]:
+@asynccontextmanager
+async def postgres_schema() -> AsyncIterator[Callable[[], AsyncEngine]]:
     """A factory of engines on a fresh PostgreSQL schema, dropped afterwards.
 
-    Fails (does not skip) when the variable is set but the server is unreachable.
+    Skips when the variable is unset; fails (does not skip) when it is set but the
+    server is unreachable.
     """
     url = postgres_url()
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -51,23 +53,17 @@ def postgres_schema_engine() -> Iterator[Any]:
         engines.append(engine)
         return engine
 
-    async def create() -> None:
-        engine = make_engine(url)
-        async with engine.begin() as conn:
-            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        await engine.dispose()
-
-    async def drop() -> None:
+    admin = make_engine(url)
+    async with admin.begin() as conn:
+        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield factory
+    finally:
         for engine in engines:
             await engine.dispose()
-        engine = make_engine(url)
-        async with engine.begin() as conn:
+        async with admin.begin() as conn:
             await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        await engine.dispose()
-
-    asyncio.run(create())
-    yield factory
-    asyncio.run(drop())
+        await admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -75,12 +71,14 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     """A migrated database, once on SQLite and once on PostgreSQL."""
     if request.param == "sqlite":
         eng = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
-    else:
-        factory = request.getfixturevalue("postgres_schema_engine")
+        await upgrade(eng)
+        yield eng
+        await eng.dispose()
+        return
+    async with postgres_schema() as factory:
         eng = factory()
-    await upgrade(eng)
-    yield eng
-    await eng.dispose()
+        await upgrade(eng)
+        yield eng
 
 
 @pytest.fixture

@@ -293,6 +293,12 @@ async def on_checkin_button(update: Update, ctx: Context) -> None:
     await reply(update, answer, rows)
 
 
+async def on_unknown_button(update: Update, ctx: Context) -> None:
+    """Any callback no flow recognises: old versions, forged data."""
+    assert update.callback_query is not None
+    await update.callback_query.answer(texts.STALE_BUTTON)
+
+
 async def on_edited(update: Update, ctx: Context) -> None:
     await reply(update, texts.EDITED_MESSAGE)
 
@@ -316,3 +322,4 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, on_unknown_command)
     )
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, on_other))
+    app.add_handler(CallbackQueryHandler(on_unknown_button))

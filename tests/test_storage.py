@@ -1,0 +1,179 @@
+"""Storage behaves the same on SQLite and PostgreSQL: migrations, aware times, cascades."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from storage import queries
+from storage.db import make_engine, normalise_url, upgrade
+from storage.models import (
+    USER_TABLES,
+    Anxiety,
+    Attack,
+    AttackUpdate,
+    Dose,
+    JournalEntry,
+    MedicationTaken,
+    Prompt,
+    SideEffect,
+    Sleep,
+    User,
+)
+
+NOW = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+
+
+async def test_migrations_create_every_table(engine: AsyncEngine) -> None:
+    async with engine.connect() as conn:
+        names = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+    expected = {model.__tablename__ for model in USER_TABLES} | {"processed_update"}
+    assert expected <= names
+    assert "alembic_version" in names
+
+
+async def test_upgrading_twice_changes_nothing(engine: AsyncEngine) -> None:
+    await upgrade(engine)  # already at head: must be a no-op, not an error
+    async with engine.connect() as conn:
+        versions = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
+    assert len(versions) == 1
+
+
+async def test_datetimes_come_back_timezone_aware_in_utc(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    berlin = datetime(
+        2026, 3, 29, 3, 30, tzinfo=ZoneInfo("Europe/Berlin")
+    )  # just after the DST jump
+    async with sessions.begin() as s:
+        user = await queries.create_user(s, 1, 1, NOW)
+        s.add(Attack(user_id=user.id, started_at=berlin, kind="migraine", created_at=NOW))
+    async with sessions() as s:
+        attack = (await s.scalars(select(Attack))).one()
+        created = (await s.scalars(select(User.created_at))).one()
+    assert attack.started_at.tzinfo is not None
+    assert attack.started_at.utcoffset() == timedelta(0)
+    assert attack.started_at == berlin  # same instant: 01:30 UTC
+    assert created == NOW
+
+
+async def test_naive_datetimes_are_refused(sessions: async_sessionmaker[AsyncSession]) -> None:
+    with pytest.raises(Exception, match="naive datetime"):
+        async with sessions.begin() as s:
+            await queries.create_user(s, 1, 1, datetime(2026, 1, 1, 12, 0))
+
+
+async def test_new_user_gets_the_documented_defaults(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as s:
+        await queries.create_user(s, 42, 4242, NOW)
+    async with sessions() as s:
+        user = await queries.get_user(s, 42)
+        assert user is not None
+        assert user.timezone == "UTC"
+        assert [(d.amount_mg, d.local_time) for d in user.dose_plan] == [(200.0, time(21, 30))]
+        assert (user.quiet_start, user.quiet_end) == (time(23, 0), time(7, 0))
+        assert user.active and not user.paused
+
+
+async def test_a_prompt_is_unique_per_user_kind_and_time(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as s:
+        await queries.create_user(s, 1, 1, NOW)
+        s.add(Prompt(user_id=1, kind="dose", scheduled_for=NOW))
+    with pytest.raises(IntegrityError):
+        async with sessions.begin() as s:
+            s.add(Prompt(user_id=1, kind="dose", scheduled_for=NOW))
+
+
+async def test_an_update_id_is_claimed_once(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with sessions.begin() as s:
+        assert await queries.claim_update(s, 77, NOW) is True
+        assert await queries.claim_update(s, 77, NOW) is False
+        await queries.release_update(s, 77)
+        assert await queries.claim_update(s, 77, NOW) is True
+
+
+async def test_deleting_a_user_erases_every_row_in_every_table(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as s:
+        for uid in (1, 2):
+            await queries.create_user(s, uid, uid, NOW)
+            attack = Attack(user_id=uid, started_at=NOW, kind="migraine", created_at=NOW)
+            s.add(attack)
+            await s.flush()
+            s.add(AttackUpdate(user_id=uid, attack_id=attack.id, at=NOW, intensity=3))
+            s.add(
+                Dose(
+                    user_id=uid,
+                    taken_at=NOW,
+                    amount_mg=200,
+                    status="taken",
+                    source="text",
+                    created_at=NOW,
+                )
+            )
+            s.add(Prompt(user_id=uid, kind="dose", scheduled_for=NOW + timedelta(days=1)))
+            s.add(
+                MedicationTaken(
+                    user_id=uid,
+                    attack_id=attack.id,
+                    name="ibuprofen",
+                    med_class="nsaid",
+                    taken_at=NOW,
+                )
+            )
+            s.add(Sleep(user_id=uid, night=NOW.date(), quality=2, recorded_at=NOW))
+            s.add(Anxiety(user_id=uid, at=NOW, level=4))
+            s.add(SideEffect(user_id=uid, at=NOW, effects=["diarrhea"]))
+            s.add(
+                JournalEntry(
+                    user_id=uid, group_id=1, kind="attack", row_id=attack.id, created_at=NOW
+                )
+            )
+    async with sessions.begin() as s:
+        await queries.delete_user_data(s, 1)
+    async with sessions() as s:
+        for model in USER_TABLES:
+            column = model.id if model is User else model.user_id  # type: ignore[attr-defined]
+            mine = await s.scalar(select(func.count()).select_from(model).where(column == 1))
+            theirs = await s.scalar(select(func.count()).select_from(model).where(column == 2))
+            assert mine == 0, model.__tablename__
+            assert theirs and theirs > 0, model.__tablename__
+
+
+async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'wal.db'}")
+    try:
+        async with engine.connect() as conn:
+            mode = (await conn.execute(text("PRAGMA journal_mode"))).scalar()
+            timeout = (await conn.execute(text("PRAGMA busy_timeout"))).scalar()
+            fks = (await conn.execute(text("PRAGMA foreign_keys"))).scalar()
+    finally:
+        await engine.dispose()
+    assert mode == "wal"
+    assert timeout and timeout >= 5000
+    assert fks == 1
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u:p@h/db", "postgresql+asyncpg://u:p@h/db"),
+        ("postgresql://u@h:5432/db", "postgresql+asyncpg://u@h:5432/db"),
+        ("postgresql+asyncpg://u@h/db", "postgresql+asyncpg://u@h/db"),
+        ("sqlite:///magbot.db", "sqlite+aiosqlite:///magbot.db"),
+        ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+    ],
+)
+def test_database_urls_people_paste_get_async_drivers(given: str, expected: str) -> None:
+    assert normalise_url(given) == expected
