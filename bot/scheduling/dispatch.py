@@ -207,7 +207,7 @@ class Dispatcher:
             )
             .execution_options(synchronize_session=False)
         )
-        claimed = [Claimed(*row) for row in result.tuples()]
+        claimed = [Claimed(*row) for row in result.all()]
         return sorted(claimed, key=lambda c: (c.scheduled_for, c.id))
 
     # --- decide ---------------------------------------------------------------------

@@ -51,19 +51,34 @@ def planned(user: User, start: datetime, end: datetime) -> dict[tuple[str, datet
 
 
 async def insert_prompts(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Insert pending prompts, skipping any that exist (unique user+kind+scheduled_for).
+    """Insert pending prompts once each (unique user+kind+scheduled_for).
 
-    Two processes materialising the same day, or a double tap on Snooze, insert
-    each prompt once.
+    A slot that exists is left as it is (two processes materialising the same
+    day, a double tap on Snooze), unless it was cancelled: a slot wanted again
+    (after /resume, or a setting changed back) becomes pending again.
     """
     if not rows:
         return
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(Prompt).on_conflict_do_nothing(
-        index_elements=["user_id", "kind", "scheduled_for"]
+    stmt = insert(Prompt)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["user_id", "kind", "scheduled_for"],
+        set_={
+            "status": "pending",
+            "amount_mg": stmt.excluded.amount_mg,
+            "attack_id": stmt.excluded.attack_id,
+            "claimed_at": None,
+            "claimed_by": None,
+            "sent_at": None,
+            "message_id": None,
+            "answered_at": None,
+            "outcome": None,
+        },
+        where=Prompt.status == "cancelled",
     )
-    await session.execute(stmt, [{"status": "pending", **row} for row in rows])
+    full = [{"amount_mg": None, "attack_id": None, **row, "status": "pending"} for row in rows]
+    await session.execute(stmt, full)
     wake.note(session, min(row["scheduled_for"] for row in rows))
 
 
@@ -91,37 +106,27 @@ async def replan_user(session: AsyncSession, user: User, now: datetime) -> None:
             )
         )
     ).all()
-    seen = set()
+    settled = set()  # slots with a live row: pending, or already sent or answered
     for prompt in existing:
         key = (prompt.kind, prompt.scheduled_for)
-        seen.add(key)
         if key not in wanted:
             if prompt.status == "pending":
                 prompt.status, prompt.outcome = "cancelled", "replanned"
             continue
         if prompt.status == "pending":
             prompt.amount_mg = wanted[key]
-        elif prompt.status == "cancelled" and prompt.scheduled_for > now:
-            # paused, then resumed: the same slot is wanted again
-            _reset(prompt, amount_mg=wanted[key])
-            wake.note(session, prompt.scheduled_for)
+        if prompt.status != "cancelled":
+            settled.add(key)
+    await session.flush()
     await insert_prompts(
         session,
         [
             {"user_id": user.id, "kind": kind, "scheduled_for": when, "amount_mg": amount}
             for (kind, when), amount in wanted.items()
-            if when > now and (kind, when) not in seen
+            if when > now and (kind, when) not in settled
         ],
     )
     await _replan_followups(session, user, now)
-
-
-def _reset(prompt: Prompt, *, amount_mg: float | None) -> None:
-    prompt.status = "pending"
-    prompt.amount_mg = amount_mg
-    prompt.claimed_at = prompt.claimed_by = prompt.outcome = None
-    prompt.sent_at = prompt.answered_at = None
-    prompt.message_id = None
 
 
 async def _replan_followups(session: AsyncSession, user: User, now: datetime) -> None:
@@ -164,7 +169,11 @@ async def _continue_followups(
     history = (
         await session.scalars(
             select(Prompt)
-            .where(Prompt.attack_id == attack.id, Prompt.kind == sch.FOLLOWUP)
+            .where(
+                Prompt.attack_id == attack.id,
+                Prompt.kind == sch.FOLLOWUP,
+                Prompt.status != "cancelled",  # a slot cancelled by /pause was never a slot
+            )
             .order_by(Prompt.scheduled_for.desc())
         )
     ).all()
@@ -312,17 +321,16 @@ async def materialise_all(session: AsyncSession, now: datetime) -> int:
         if not users:
             return inserted
         last_id = users[-1].id
-        existing = set(
-            (
-                await session.execute(
-                    select(Prompt.user_id, Prompt.kind, Prompt.scheduled_for).where(
-                        Prompt.user_id.in_([u.id for u in users]),
-                        Prompt.kind.in_(sch.PLANNED_KINDS),
-                        Prompt.scheduled_for > now,
-                    )
+        existing = {
+            (uid, kind, when)
+            for uid, kind, when in await session.execute(
+                select(Prompt.user_id, Prompt.kind, Prompt.scheduled_for).where(
+                    Prompt.user_id.in_([u.id for u in users]),
+                    Prompt.kind.in_(sch.PLANNED_KINDS),
+                    Prompt.scheduled_for > now,
                 )
-            ).tuples()
-        )
+            )
+        }
         rows = [
             {"user_id": user.id, "kind": kind, "scheduled_for": when, "amount_mg": amount}
             for user in users
