@@ -2,8 +2,9 @@
 
 httpx logs every request URL, and Telegram URLs carry the token, so a filter on
 the handler replaces any token-shaped string. python-telegram-bot logs whole
-updates and API parameters at DEBUG (message texts included), so its loggers
-are held at INFO even when the rest of the bot runs at DEBUG.
+updates and API parameters at DEBUG (message texts included), and aiosqlite
+logs every statement with its parameters, so such loggers are held at INFO
+even when the rest of the bot runs at DEBUG.
 """
 
 from __future__ import annotations
@@ -13,8 +14,16 @@ import re
 
 # Bot tokens are "<digits>:<35 url-safe characters>"; match generously.
 TOKEN_PATTERN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
-# Loggers whose DEBUG output contains update contents or API parameters.
-CHATTY_LOGGERS = ("telegram", "aiohttp.access", "apscheduler.executors")
+# Loggers whose DEBUG output contains update contents, API or SQL parameters.
+CHATTY_LOGGERS = (
+    "telegram",
+    "aiohttp.access",
+    "apscheduler.executors",
+    "aiosqlite",
+    "sqlalchemy",
+    "asyncpg",
+    "httpcore",
+)
 
 
 class RedactingFilter(logging.Filter):

@@ -1,0 +1,118 @@
+"""`magbot run` as a real process: settings errors, and logs that keep secrets at DEBUG."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.emulator.server import BotApiEmulator
+from tests.conftest import TOKEN, USER
+
+MAGBOT = [sys.executable, "-m", "bot.cli"]
+# A phrase that must never reach a log line, though the bot reads and stores it.
+SECRET_HEALTH_TEXT = "migraine since 2pm 7/10 nausea after the zanzibar wedding"
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAGBOT_")}
+    env.update(extra)
+    return env
+
+
+async def _run(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        *MAGBOT,
+        *args,
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    return proc.returncode or 0, out.decode(), err.decode()
+
+
+async def test_run_without_a_token_says_so_in_one_line(tmp_path: Path) -> None:
+    code, _, err = await _run(["run"], _env(tmp_path), tmp_path)
+    assert code == 2
+    assert err.strip().count("\n") == 0
+    assert "MAGBOT_TOKEN" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("MAGBOT_SEND_RATE", "fast"),
+        ("MAGBOT_ALLOWED_USERS", "alice,bob"),
+        ("MAGBOT_WEBHOOK_PORT", "99999"),
+        ("MAGBOT_LOG_LEVEL", "chatty"),
+    ],
+)
+async def test_a_malformed_setting_stops_with_one_line_naming_it(
+    tmp_path: Path, variable: str, value: str
+) -> None:
+    env = _env(tmp_path, MAGBOT_TOKEN=TOKEN, **{variable: value})
+    code, _, err = await _run(["run"], env, tmp_path)
+    assert code == 2
+    assert err.strip().count("\n") == 0, err
+    assert variable in err
+    assert "Traceback" not in err
+
+
+async def test_a_malformed_setting_in_the_env_file_is_reported_too(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"MAGBOT_TOKEN={TOKEN}\nMAGBOT_SEND_RATE=-3\n")
+    code, _, err = await _run(["run"], _env(tmp_path), tmp_path)
+    assert code == 2
+    assert "MAGBOT_SEND_RATE" in err
+
+
+async def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
+    db = tmp_path / "up.db"
+    env = _env(tmp_path, MAGBOT_DATABASE_URL=f"sqlite:///{db}")
+    code, out, err = await _run(["db", "upgrade"], env, tmp_path)
+    assert code == 0, err
+    assert "up to date" in out
+    assert db.exists() and db.stat().st_size > 0
+
+
+async def test_a_debug_run_logs_neither_the_token_nor_what_the_person_wrote(
+    tmp_path: Path,
+) -> None:
+    async with BotApiEmulator(token=TOKEN) as emu:
+        env = _env(
+            tmp_path,
+            MAGBOT_TOKEN=TOKEN,
+            MAGBOT_API_BASE_URL=emu.base_url,
+            MAGBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+            MAGBOT_LOG_LEVEL="DEBUG",
+        )
+        proc = await asyncio.create_subprocess_exec(
+            *MAGBOT,
+            "run",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            emu.user_says(USER, "/start")
+            await emu.wait_for_messages(USER, 1, timeout=30)
+            emu.user_says(USER, SECRET_HEALTH_TEXT)
+            replies = await emu.wait_for_messages(USER, 2, timeout=30)
+        finally:
+            proc.send_signal(signal.SIGINT)
+            out, err = await asyncio.wait_for(proc.communicate(), 30)
+    logs = out.decode() + err.decode()
+    assert "Migraine 7/10" in (replies[-1].plain_text or "")  # it did read the message
+    assert "HTTP Request" in logs and "DEBUG" in logs  # the run really logged at DEBUG
+    assert TOKEN not in logs
+    assert TOKEN.split(":")[1] not in logs
+    assert "zanzibar" not in logs.lower()
+    assert "nausea" not in logs.lower()
+    assert proc.returncode == 0, logs[-2000:]
