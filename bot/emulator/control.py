@@ -141,16 +141,22 @@ class BotControl:
     ) -> str:
         """The user taps an inline button; returns the callback query id.
 
-        The button must be on the bot's message unless `forged` is set, which
-        sends any callback_data for any message id, as a modified client could.
+        The button must be on the bot's message, now or before an edit (a client
+        may not have received the edit yet), unless `forged` is set, which sends
+        any callback_data for any message id, as a modified client could.
         """
         return self._core.press_button(self._bot, user_id, message_id, callback_data, forged=forged)
 
     def tap(self, user_id: int, label: str, *, message_id: int | None = None) -> str:
-        """Press the button labelled `label` on `message_id`, or on the latest message with it."""
+        """Press the button labelled `label`; returns the callback query id.
+
+        Without `message_id`, the latest message showing that button. With it, an
+        earlier version of that message counts too (a stale button: the user's
+        client had not yet received the edit that removed it).
+        """
         if message_id is not None:
             message = self._message(user_id, message_id)
-            button = message.button(label)
+            button = message.button(label, earlier_versions=True)
         else:
             for message in reversed(self.messages(user_id, include_deleted=False)):
                 try:

@@ -463,10 +463,10 @@ class EmulatorCore:
                     f"the bot has no message {message_id} in chat {user_id}; "
                     "pass forged=True to press a button that does not exist"
                 )
-            if data not in sent.callback_data:
+            if data not in sent.callback_data_ever:
                 raise LookupError(
                     f"message {message_id} has no button with callback_data {data!r}; "
-                    f"it has {sent.callback_data}; pass forged=True to send it anyway"
+                    f"it has {sent.callback_data_ever}; pass forged=True to send it anyway"
                 )
         if chat is None:
             chat = self.ensure_chat(bot, user_id)

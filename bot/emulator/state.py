@@ -100,16 +100,37 @@ class SentMessage:
     def callback_data(self) -> list[str]:
         return callback_data_of(self.reply_markup)
 
-    def button(self, label: str) -> dict[str, Any]:
-        """The inline button whose text is `label` (or, failing that, contains it, any case)."""
-        flat = [button for row in self.buttons for button in row]
+    @property
+    def callback_data_ever(self) -> list[str]:
+        """callback_data of the current keyboard and of every earlier version of it.
+
+        A client that has not yet received an edit still shows the old buttons.
+        """
+        seen = [data for version in self.edits for data in callback_data_of(version.reply_markup)]
+        return self.callback_data + [data for data in seen if data not in self.callback_data]
+
+    def button(self, label: str, *, earlier_versions: bool = False) -> dict[str, Any]:
+        """The inline button whose text is `label` (or, failing that, contains it, any case).
+
+        With `earlier_versions`, buttons that an edit has since replaced count too,
+        newest first.
+        """
+        keyboards = [self.reply_markup]
+        if earlier_versions:
+            keyboards += [version.reply_markup for version in reversed(self.edits)]
+        flat = [
+            button
+            for markup in keyboards
+            for row in (inline_keyboard(markup) or {"inline_keyboard": []})["inline_keyboard"]
+            for button in row
+        ]
         for button in flat:
             if button["text"] == label:
                 return button
         for button in flat:
             if label.casefold() in button["text"].casefold():
                 return button
-        labels = [button["text"] for button in flat]
+        labels = list(dict.fromkeys(button["text"] for button in flat))
         raise LookupError(f"message {self.message_id} has no button {label!r}; it has {labels}")
 
     def summary(self) -> str:
