@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from telegram import BotCommand
 from telegram.ext import Application, ContextTypes, ExtBot
@@ -42,9 +42,11 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Magb
         sessions=make_sessionmaker(engine),
         clock=clock or SystemClock(),
     )
-    context_types = ContextTypes(bot_data=lambda: bot_data)
+    # PTB builds bot_data by calling what it is given; ours exists already.
+    context_types = ContextTypes(bot_data=lambda: bot_data)  # type: ignore[call-overload]
     root = settings.api_base_url
-    app: MagbotApp = (
+    app = cast(
+        MagbotApp,
         Application.builder()
         .token(settings.token.get_secret_value())
         .base_url(f"{root}/bot")
@@ -57,7 +59,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Magb
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .job_queue(None)
-        .build()
+        .build(),
     )
     # Order matters: the gate (allow-list, duplicate updates) runs first in its
     # own group; commands before the free-text check-in, which takes any text.

@@ -657,16 +657,19 @@ async def undo_last(session: AsyncSession, user: User, now: datetime) -> list[st
     ).first()
     if last is None:
         return None
+    return await undo_group(session, user, last.group_id, now)
+
+
+async def undo_group(session: AsyncSession, user: User, group: int, now: datetime) -> list[str]:
+    """Remove everything one message (or one button) stored, newest first."""
     entries = (
         await session.scalars(
             select(JournalEntry)
-            .where(JournalEntry.user_id == user.id, JournalEntry.group_id == last.group_id)
+            .where(JournalEntry.user_id == user.id, JournalEntry.group_id == group)
             .order_by(JournalEntry.id.desc())
         )
     ).all()
-    described = []
-    for entry in entries:
-        described.append(await undo_entry(session, user, entry, now))
+    described = [await undo_entry(session, user, entry, now) for entry in entries]
     return [d for d in described if d]
 
 

@@ -279,3 +279,17 @@ def _broken_engine():  # type: ignore[no-untyped-def]
     from storage.db import make_engine
 
     return make_engine("postgresql+asyncpg://nobody@127.0.0.1:9/none", connect_args={"timeout": 1})
+
+
+async def test_the_undo_button_on_a_reply_takes_back_that_message(harness: Harness) -> None:
+    reply = (await harness.say("mag 200, anxiety 4/10"))[0]
+    assert len(await _rows(harness, Dose)) == 1 and len(await _rows(harness, Anxiety)) == 1
+    await harness.tap("Undo", message_id=reply.message_id)
+    assert await _rows(harness, Dose) == []
+    assert await _rows(harness, Anxiety) == []
+    assert "Undone" in (harness.last().plain_text or "")
+    again = harness.emu.press_button(
+        USER, reply.message_id, f"ci:undo:{harness.emu.updates[-2]['update_id']}", forged=True
+    )
+    answer = await harness.emu.wait_for_callback_answer(again)
+    assert answer.text == texts.STALE_BUTTON

@@ -42,8 +42,8 @@ def _zones_by_key() -> dict[str, str | None]:
         zones[name.lower()] = name
         city = name.rsplit("/", 1)[-1].lower().replace("_", " ")
         cities[city] = None if city in cities and cities[city] != name else name
-    for city, name in cities.items():
-        zones.setdefault(city, name)
+    for city, zone in cities.items():
+        zones.setdefault(city, zone)
     return zones
 
 

@@ -255,6 +255,11 @@ class BotControl:
         """Updates the bot has not confirmed yet."""
         return [entry.update for entry in self._bot.pending]
 
+    @property
+    def is_polling(self) -> bool:
+        """Whether a getUpdates request of this bot is in progress (waiting for updates)."""
+        return self._bot.polls_waiting > 0
+
     def webhook_info(self) -> dict[str, Any]:
         return webhook_info(self._bot)
 

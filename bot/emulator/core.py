@@ -342,20 +342,26 @@ class EmulatorCore:
         self.notify()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while True:
-            if bot.poll_generation != generation:
-                raise ApiError.conflict(bot.poll_conflict)
-            if self.closing:
-                return []
-            if bot.pending:
-                batch = bot.pending[: max(1, min(limit, 100))]
-                for entry in batch:
-                    entry.delivered = True
-                return [copy.deepcopy(entry.update) for entry in batch]
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return []
-            await self.wait_changed(remaining)
+        bot.polls_waiting += 1
+        self.notify()
+        try:
+            while True:
+                if bot.poll_generation != generation:
+                    raise ApiError.conflict(bot.poll_conflict)
+                if self.closing:
+                    return []
+                if bot.pending:
+                    batch = bot.pending[: max(1, min(limit, 100))]
+                    for entry in batch:
+                        entry.delivered = True
+                    return [copy.deepcopy(entry.update) for entry in batch]
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    return []
+                await self.wait_changed(remaining)
+        finally:
+            bot.polls_waiting -= 1
+            self.notify()
 
     def end_long_poll(self, bot: BotState, reason: str) -> None:
         bot.poll_generation += 1

@@ -332,6 +332,7 @@ class BotState:
     webhook: WebhookConfig | None = None
     poll_generation: int = 0
     poll_conflict: str = ""
+    polls_waiting: int = 0
     callback_queries: dict[str, CallbackQueryState] = field(default_factory=dict)
     callback_answers: list[CallbackAnswer] = field(default_factory=list)
     commands: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)

@@ -311,7 +311,7 @@ async def on_unknown_command(update: Update, ctx: Context) -> None:
     await reply(update, texts.UNKNOWN_COMMAND)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_attack_button, pattern=r"^at:"))
     app.add_handler(CallbackQueryHandler(on_checkin_button, pattern=r"^ci:"))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edited))

@@ -53,5 +53,5 @@ async def on_error(update: object, ctx: Context) -> None:
         log.warning("could not tell user about error in update %s", update_id)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     app.add_error_handler(on_error)

@@ -31,5 +31,5 @@ async def gate(update: Update, ctx: Context) -> None:
         raise ApplicationHandlerStop
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     app.add_handler(TypeHandler(Update, gate), group=GROUP)

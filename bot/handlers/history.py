@@ -140,7 +140,7 @@ async def handle_time_text(
     return [(f"Time changed to {moment.strftime('%a %d %b %H:%M')}.", None)]
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     app.add_handler(CommandHandler("undo", undo_cmd))
     app.add_handler(CommandHandler("log", log_cmd))
     app.add_handler(CallbackQueryHandler(on_log_button, pattern=r"^log:"))

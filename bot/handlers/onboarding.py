@@ -244,6 +244,6 @@ async def handle_text(
     return None
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^ob:"))

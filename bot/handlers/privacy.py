@@ -85,7 +85,7 @@ async def on_delete_button(update: Update, ctx: Context) -> None:
             await query.message.edit_text(DELETED if data.action == "yes" else DELETE_CANCELLED)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     app.add_handler(CommandHandler("privacy", privacy_cmd))
     app.add_handler(CommandHandler("export", export_cmd))
     app.add_handler(CommandHandler("delete", delete_cmd))

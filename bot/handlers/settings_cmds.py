@@ -8,7 +8,8 @@ same functions.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
@@ -50,7 +51,7 @@ async def run_setter(update: Update, ctx: Context, name: str, args: list[str]) -
         await reply(update, text)
 
 
-def _command(name: str) -> Callable[[Update, Context], Awaitable[None]]:
+def _command(name: str) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
     async def handler(update: Update, ctx: Context) -> None:
         await run_setter(update, ctx, name, command_args(ctx))
 
@@ -148,7 +149,7 @@ async def handle_text(
     return out
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     app.add_handler(CommandHandler("help", help_cmd))
     app.add_handler(CommandHandler("settings", settings_cmd))
     app.add_handler(CommandHandler("pause", pause_cmd))

@@ -61,6 +61,6 @@ async def report_cmd(update: Update, ctx: Context) -> None:
     await chat.send_document(pdf, filename=filename, caption=REPORT_CAPTION)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     app.add_handler(CommandHandler("summary", summary_cmd))
     app.add_handler(CommandHandler("report", report_cmd))

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+from typing import Any, Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
 from storage.models import Base
@@ -19,7 +21,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     # Render our UTC type as the plain column type it stores as, so migrations
     # do not import application code that may change later.
     if type_ == "type" and type(obj).__name__ == "UTCDateTime":

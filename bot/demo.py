@@ -1,0 +1,447 @@
+"""`magbot demo`: the real bot against the built-in Bot API emulator, chatting in this terminal.
+
+No token and no network: the emulator (bot.emulator) listens on 127.0.0.1, the
+unmodified bot polls it over HTTP exactly as `magbot run` polls Telegram, and
+this module plays the one person in the chat. A typed line becomes that
+person's message; the bot's messages print as they arrive, scheduler prompts
+included, with their buttons numbered so that typing `1`, `2`, … presses one.
+
+Data stays in a local SQLite file, so a second demo continues where the first
+stopped. Piped input works line by line: each line waits until the bot has
+settled, which makes `printf '/start\\n1\\n/quit\\n' | magbot demo` print the
+same conversation every time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import re
+import shutil
+import sys
+import textwrap
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
+from sqlalchemy import delete
+
+from bot.config import Settings
+from bot.emulator.core import EmulatorEvent
+from bot.emulator.server import BotApiEmulator
+from bot.emulator.state import SentMessage
+from bot.logsafe import setup_logging
+from storage.db import make_engine, upgrade
+from storage.models import ProcessedUpdate
+
+log = logging.getLogger(__name__)
+
+# Shaped like a real token so that the log redaction applies to it as to a real one.
+DEMO_TOKEN = "1000000001:demo-token-of-the-local-emulator-only"
+DEMO_USER = 4242
+DEMO_NAME = "Demo"
+QUIT = "/quit"
+# The bot counts as settled after this long without a Bot API call and with
+# nothing in flight; a reply never takes longer than LIMIT to settle.
+SETTLE_QUIET = 0.5
+SETTLE_LIMIT = 20.0
+CHART_NAME = re.compile(r"magbot-demo-chart-(\d+)\.png")
+
+BANNER = """\
+magbot demo: the real bot, running against a local Telegram emulator.
+No token, no network; your diary is kept in {db}.
+
+Type a message and press Enter, as you would in Telegram. Try /start, then
+something like "migraine since 2pm 6/10 nausea", /summary or /help.
+Buttons are shown numbered, like [1] Took it  [2] Skip: type 1, 2, … to press
+one of the latest message that has buttons.
+/quit or Ctrl-D ends the demo.
+"""
+
+
+class _DemoSettings(Settings):
+    """The demo's settings come from its own arguments only.
+
+    No MAGBOT_* variable and no .env file is read: a real token or database URL
+    set for `magbot run` must not leak into a demo, nor an allow-list lock it out.
+    """
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
+def demo_settings(db_path: Path, api_base_url: str) -> Settings:
+    return _DemoSettings(
+        token=DEMO_TOKEN,  # type: ignore[arg-type]  # pydantic turns it into a SecretStr
+        database_url=f"sqlite+aiosqlite:///{db_path}",
+        api_base_url=api_base_url,
+        log_level="WARNING",
+    )
+
+
+# --- the terminal side of the chat ----------------------------------------------------------
+
+
+def _display_path(path: Path, *, dot: bool = False) -> str:
+    """A path as the person can type it: relative to where they are when it is below it."""
+    try:
+        relative = path.relative_to(Path.cwd())
+    except ValueError:
+        return str(path)
+    return f"./{relative}" if dot else str(relative)
+
+
+INDENT = "     "
+
+
+def _block(prefix: str, text: str) -> str:
+    """`prefix` before the first line, the others indented, all wrapped to the terminal.
+
+    Blank lines stay blank, without trailing spaces.
+    """
+    width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 100))
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        lead = prefix if not lines else INDENT
+        if not paragraph.strip():
+            lines.append(lead.rstrip())
+            continue
+        lines += textwrap.wrap(
+            paragraph,
+            width,
+            initial_indent=lead,
+            subsequent_indent=INDENT,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    return "\n".join(lines)
+
+
+def _changed_part(before: str, after: str) -> str:
+    """The edited text from the last unchanged line on, when enough of the start is unchanged.
+
+    Bots often edit a question to append the answer; reprinting a whole
+    welcome message for that would bury the conversation.
+    """
+    old, new = before.splitlines(), after.splitlines()
+    same = 0
+    while same < min(len(old), len(new)) and old[same] == new[same]:
+        same += 1
+    if same < 3:
+        return after
+    return "\n".join(["…", *new[same - 1 :]])
+
+
+@dataclass
+class TerminalChat:
+    """Shows one chat in the terminal and turns a typed number into a button press.
+
+    An emulator listener: it is called synchronously whenever the bot sends,
+    edits or deletes a message, so a scheduler prompt prints as it arrives too.
+    """
+
+    emu: BotApiEmulator
+    chat_id: int
+    files_dir: Path
+    out: TextIO = sys.stdout
+    interactive: bool = False
+    waiting_for_input: bool = False
+    _charts: int = 0
+    _saved: dict[tuple[int, int], Path] = field(default_factory=dict)
+
+    def on_event(self, event: EmulatorEvent) -> None:
+        if event.chat_id != self.chat_id or event.kind == "chat_action":
+            return
+        message = event.message
+        if event.kind == "sent" and message is not None:
+            self._show(self._render(message, "bot> "))
+        elif event.kind == "edited" and message is not None:
+            self._show(self._render(message, "bot (edited)> "))
+        elif event.kind == "deleted" and message is not None:
+            first = (message.visible_text.splitlines() or [""])[0]
+            self._show(_block("bot deleted a message> ", first))
+        elif event.kind == "callback_answer" and event.detail and event.detail.get("text"):
+            self._show(_block("bot (notice)> ", str(event.detail["text"])))
+
+    def _show(self, block: str) -> None:
+        if self.interactive and self.waiting_for_input:
+            # A prompt arrived while the person is at the "you> " prompt: print it
+            # on its own lines, then show the prompt again.
+            self.out.write("\n" + block + "\n\n" + "you> ")
+        else:
+            self.out.write(block + "\n\n")
+        self.out.flush()
+
+    def _render(self, message: SentMessage, prefix: str) -> str:
+        parts: list[str] = []
+        if message.photo is not None:
+            path = self._save(message, self._chart_name)
+            size_kb = max(1, round(len(message.photo) / 1024))
+            parts.append(f"[chart image: {size_kb} KB, saved to {_display_path(path)}]")
+        if message.document is not None:
+            path = self._save(message, self._document_name)
+            parts.append(f"[document {path.name} saved to {_display_path(path, dot=True)}]")
+        text = message.plain_text if message.plain_text is not None else message.plain_caption
+        if text and message.edits:
+            earlier = message.edits[-1]
+            text = _changed_part(earlier.plain_text or earlier.caption or "", text)
+        if text:
+            parts.append(text)
+        lines = [_block(prefix, "\n".join(parts))]
+        buttons = self._buttons(message)
+        if buttons:
+            lines.append(buttons)
+        elif message.edits and message.edits[-1].reply_markup and not message.buttons:
+            lines.append(INDENT + "(buttons removed)")
+        return "\n".join(lines)
+
+    def _buttons(self, message: SentMessage) -> str:
+        rows: list[str] = []
+        number = 0
+        for row in message.buttons:
+            shown: list[str] = []
+            for button in row:
+                if "callback_data" in button:
+                    number += 1
+                    shown.append(f"[{number}] {button['text']}")
+                elif "url" in button:
+                    shown.append(f"({button['text']}: {button['url']})")
+                else:
+                    shown.append(f"({button['text']})")
+            rows.append(INDENT + "  ".join(shown))
+        return "\n".join(rows)
+
+    def _chart_name(self, message: SentMessage) -> str:
+        if not self._charts:
+            # Go on from the charts of earlier demos instead of overwriting them.
+            found = (CHART_NAME.fullmatch(p.name) for p in self.files_dir.iterdir())
+            self._charts = max((int(m[1]) for m in found if m), default=0)
+        self._charts += 1
+        return f"magbot-demo-chart-{self._charts}.png"
+
+    def _document_name(self, message: SentMessage) -> str:
+        # Only the last part of the name the bot chose: it must not pick the folder.
+        return Path(message.file_name or "").name or f"document-{message.message_id}"
+
+    def _save(self, message: SentMessage, name: Callable[[SentMessage], str]) -> Path:
+        """Write the photo or document next to the database, once per version of the message."""
+        key = (message.message_id, len(message.edits))
+        if key not in self._saved:
+            path = self.files_dir / name(message)
+            path.write_bytes(
+                message.photo if message.photo is not None else message.document or b""
+            )
+            self._saved[key] = path
+        return self._saved[key]
+
+    def press(self, number: int) -> bool:
+        """Press button `number` of the latest message with buttons; False when there is none."""
+        for message in reversed(self.emu.messages(self.chat_id, include_deleted=False)):
+            pressable = [b for row in message.buttons for b in row if "callback_data" in b]
+            if not pressable:
+                continue
+            if not 1 <= number <= len(pressable):
+                return False
+            button = pressable[number - 1]
+            self.out.write(f"(you pressed [{number}] {button['text']})\n\n")
+            self.out.flush()
+            self.emu.press_button(self.chat_id, message.message_id, button["callback_data"])
+            return True
+        return False
+
+
+# --- reading the keyboard without blocking the bot ------------------------------------------
+
+
+class LineReader:
+    """Lines from standard input, read in a daemon thread and handed to the event loop.
+
+    os.read on the file descriptor, not sys.stdin: a thread blocked in
+    sys.stdin.readline() holds the buffer's lock, and Ctrl-C would then have to
+    wait for Enter (the default executor is joined on exit) or trip the
+    interpreter's shutdown. `None` means end of input.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, fd: int) -> None:
+        self._loop = loop
+        self._fd = fd
+        self._lines: asyncio.Queue[str | None] = asyncio.Queue()
+        self._thread = threading.Thread(target=self._run, name="magbot-demo-stdin", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    async def readline(self) -> str | None:
+        return await self._lines.get()
+
+    def _put(self, line: str | None) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is listening
+            self._loop.call_soon_threadsafe(self._lines.put_nowait, line)
+
+    def _run(self) -> None:
+        pending = b""
+        while True:
+            try:
+                chunk = os.read(self._fd, 4096)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                if pending:
+                    self._put(pending.decode("utf-8", "replace"))
+                self._put(None)
+                return
+            pending += chunk
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                self._put(line.decode("utf-8", "replace"))
+
+
+# --- the demo -------------------------------------------------------------------------------
+
+
+async def _forget_update_ids(database_url: str) -> None:
+    """Start this emulator's update ids afresh in the bot's memory of handled updates.
+
+    A new emulator numbers updates from 1 again; ids remembered from an earlier
+    demo would make the bot drop the new updates as redeliveries.
+    """
+    engine = make_engine(database_url)
+    try:
+        await upgrade(engine)
+        async with engine.begin() as conn:
+            await conn.execute(delete(ProcessedUpdate))
+    finally:
+        await engine.dispose()
+
+
+async def _settle(emu: BotApiEmulator, app: Any) -> None:
+    """Wait until the bot has made no API call for SETTLE_QUIET s and has nothing in flight."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SETTLE_LIMIT
+
+    def busy_calls() -> int:
+        return sum(1 for call in emu.calls if call.method != "getUpdates")
+
+    seen = busy_calls()
+    while loop.time() < deadline:
+        await asyncio.sleep(SETTLE_QUIET)
+        now = busy_calls()
+        idle = (
+            not emu.pending_updates
+            and app.update_queue.empty()
+            and app.update_processor.current_concurrent_updates == 0
+            and getattr(app.bot.rate_limiter, "in_flight", 0) == 0
+        )
+        if now == seen and idle:
+            return
+        seen = now
+
+
+async def _start_bot(emu: BotApiEmulator, settings: Settings) -> Any:
+    """Build and start the application as `magbot run` does, polling the emulator."""
+    from bot.app import build_application  # the bot's imports are heavy; the banner comes first
+
+    app = build_application(settings)
+    await app.initialize()
+    if app.post_init:
+        await app.post_init(app)
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(
+        poll_interval=0.0,
+        timeout=1,
+        allowed_updates=["message", "edited_message", "callback_query"],
+    )
+    return app
+
+
+async def _stop_bot(app: Any) -> None:
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    if app.post_shutdown:
+        await app.post_shutdown(app)
+    await app.shutdown()
+
+
+async def _chat(db_path: Path, out: TextIO) -> None:
+    interactive = sys.stdin.isatty()
+    emu = BotApiEmulator(token=DEMO_TOKEN)
+    await emu.start()
+    app: Any = None
+    chat = TerminalChat(emu, DEMO_USER, db_path.parent, out=out, interactive=interactive)
+    try:
+        settings = demo_settings(db_path, emu.base_url)
+        await _forget_update_ids(settings.database_url)
+        # Known to the emulator from the start, so that a prompt that falls due
+        # before the first message (one left over from an earlier demo) arrives.
+        emu.add_user(DEMO_USER, first_name=DEMO_NAME)
+        emu.add_listener(chat.on_event)
+        app = await _start_bot(emu, settings)
+        reader = LineReader(asyncio.get_running_loop(), sys.stdin.fileno())
+        reader.start()
+        while True:
+            await _settle(emu, app)
+            if interactive:
+                out.write("you> ")
+                out.flush()
+            chat.waiting_for_input = True
+            line = await reader.readline()
+            chat.waiting_for_input = False
+            if line is None:
+                if interactive:
+                    out.write("\n")
+                break
+            text = line.strip()
+            if not text:
+                continue
+            if not interactive:
+                out.write(f"you> {text}\n\n")
+                out.flush()
+            if text.casefold() == QUIT:
+                break
+            if text.isascii() and text.isdigit() and chat.press(int(text)):
+                continue
+            emu.user_says(DEMO_USER, text, first_name=DEMO_NAME)
+    finally:
+        if app is not None:
+            await _stop_bot(app)
+        await emu.stop()
+
+
+def run_demo(db_path: str) -> int:
+    """Run the terminal chat until /quit, end of input or Ctrl-C; 0 when it ended cleanly."""
+    path = Path(db_path).expanduser().resolve()
+    out = sys.stdout
+    setup_logging("WARNING", [DEMO_TOKEN])
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"magbot: cannot create {path.parent} ({exc.strerror})", file=sys.stderr)
+        return 2
+    out.write(BANNER.format(db=_display_path(path)) + "\n")
+    out.flush()
+    try:
+        asyncio.run(_chat(path, out))
+    except KeyboardInterrupt:
+        out.write("\n")
+    except OSError as exc:
+        print(f"magbot: the demo could not start ({exc})", file=sys.stderr)
+        return 1
+    out.write("Bye. Your demo diary stays in " + _display_path(path) + ".\n")
+    out.flush()
+    return 0
