@@ -30,6 +30,7 @@ from typing import Any, TextIO
 
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 from sqlalchemy import delete
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from bot.emulator.core import EmulatorEvent
@@ -58,8 +59,8 @@ No token, no network; your diary is kept in {db}.
 
 Type a message and press Enter, as you would in Telegram. Try /start, then
 something like "migraine since 2pm 6/10 nausea", /summary or /help.
-Buttons are shown numbered, like [1] Took it  [2] Skip: type 1, 2, … to press
-one of the latest message that has buttons.
+Buttons show numbered, like [1] Took it  [2] Skip: type a number to press that
+button on the latest message that has buttons.
 /quit or Ctrl-D ends the demo.
 """
 
@@ -159,6 +160,7 @@ class TerminalChat:
     out: TextIO = sys.stdout
     interactive: bool = False
     waiting_for_input: bool = False
+    closed: bool = False
     _charts: int = 0
     _saved: dict[tuple[int, int], Path] = field(default_factory=dict)
 
@@ -180,10 +182,19 @@ class TerminalChat:
         if self.interactive and self.waiting_for_input:
             # A prompt arrived while the person is at the "you> " prompt: print it
             # on its own lines, then show the prompt again.
-            self.out.write("\n" + block + "\n\n" + "you> ")
+            self.write("\n" + block + "\n\n" + "you> ")
         else:
-            self.out.write(block + "\n\n")
-        self.out.flush()
+            self.write(block + "\n\n")
+
+    def write(self, text: str) -> None:
+        """Print, or note that nobody reads any more (`magbot demo | head`)."""
+        if self.closed:
+            return
+        try:
+            self.out.write(text)
+            self.out.flush()
+        except OSError:  # a broken pipe: end the demo instead of raising in the emulator
+            self.closed = True
 
     def _render(self, message: SentMessage, prefix: str) -> str:
         parts: list[str] = []
@@ -256,8 +267,7 @@ class TerminalChat:
             if not 1 <= number <= len(pressable):
                 return False
             button = pressable[number - 1]
-            self.out.write(f"(you pressed [{number}] {button['text']})\n\n")
-            self.out.flush()
+            self.write(f"(you pressed [{number}] {button['text']})\n\n")
             self.emu.press_button(self.chat_id, message.message_id, button["callback_data"])
             return True
         return False
@@ -394,26 +404,25 @@ async def _chat(db_path: Path, out: TextIO) -> None:
         app = await _start_bot(emu, settings)
         reader = LineReader(asyncio.get_running_loop(), sys.stdin.fileno())
         reader.start()
-        while True:
+        while not chat.closed:
             await _settle(emu, app)
             if interactive:
-                out.write("you> ")
-                out.flush()
+                chat.write("you> ")
             chat.waiting_for_input = True
             line = await reader.readline()
             chat.waiting_for_input = False
-            if line is None:
+            if line is None:  # Ctrl-D, or the end of piped input
                 if interactive:
-                    out.write("\n")
-                break
+                    chat.write("\n")
+                return
             text = line.strip()
             if not text:
                 continue
-            if not interactive:
-                out.write(f"you> {text}\n\n")
-                out.flush()
+            if not interactive:  # the terminal did not echo it: show the conversation
+                chat.write(f"you> {text}\n\n")
             if text.casefold() == QUIT:
-                break
+                return
+            # A number presses a button; one that names no button is a message ("7").
             if text.isascii() and text.isdigit() and chat.press(int(text)):
                 continue
             emu.user_says(DEMO_USER, text, first_name=DEMO_NAME)
@@ -426,22 +435,29 @@ async def _chat(db_path: Path, out: TextIO) -> None:
 def run_demo(db_path: str) -> int:
     """Run the terminal chat until /quit, end of input or Ctrl-C; 0 when it ended cleanly."""
     path = Path(db_path).expanduser().resolve()
-    out = sys.stdout
     setup_logging("WARNING", [DEMO_TOKEN])
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         print(f"magbot: cannot create {path.parent} ({exc.strerror})", file=sys.stderr)
         return 2
-    out.write(BANNER.format(db=_display_path(path)) + "\n")
-    out.flush()
+    shown = _display_path(path)
+    _print(BANNER.format(db=shown))
     try:
-        asyncio.run(_chat(path, out))
+        asyncio.run(_chat(path, sys.stdout))
     except KeyboardInterrupt:
-        out.write("\n")
-    except OSError as exc:
-        print(f"magbot: the demo could not start ({exc})", file=sys.stderr)
+        _print("")
+    except (OSError, SQLAlchemyError) as exc:
+        reason = getattr(exc, "orig", None) or exc  # the driver's words, not SQLAlchemy's
+        print(f"magbot: the demo cannot use {shown}: {reason}", file=sys.stderr)
         return 1
-    out.write("Bye. Your demo diary stays in " + _display_path(path) + ".\n")
-    out.flush()
+    _print(f"Bye. Your demo diary stays in {shown}.")
     return 0
+
+
+def _print(text: str) -> None:
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # Nobody reads any more; keep the interpreter from complaining on exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
