@@ -310,6 +310,20 @@ async def test_a_user_who_blocked_the_bot_cannot_be_sent_to(
     assert emu.updates[-1]["my_chat_member"]["new_chat_member"]["status"] == "member"
 
 
+async def test_writing_to_the_bot_again_unblocks_it(emu: BotApiEmulator, api: RawApi) -> None:
+    emu.block(USER)
+    emu.user_says(USER, "/start")
+    kinds = [next(key for key in u if key != "update_id") for u in emu.updates]
+    assert kinds == ["my_chat_member", "my_chat_member", "message"]
+    await api.ok("sendMessage", chat_id=USER, text="welcome back")
+
+
+async def test_update_ids_can_start_above_those_a_bot_has_seen() -> None:
+    emulator = BotApiEmulator(first_update_id=5_000_000)
+    assert emulator.user_says(USER, "hi")["update_id"] == 5_000_000
+    assert emulator.user_says(USER, "again")["update_id"] == 5_000_001
+
+
 # --- rate limits ------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from bot.emulator.server import BotApiEmulator
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot.emulator", description=__doc__)
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8081)
+    p.add_argument("--port", type=int, default=8081, help="0 picks a free port")
     p.add_argument("--token", default="123456:TEST-TOKEN", help="the bot token to accept")
     p.add_argument("--username", default="magbot", help="the bot's username")
     p.add_argument(
@@ -44,10 +44,13 @@ async def _serve(args: argparse.Namespace) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signum, stop.set)
-    async with emulator:
+    await emulator.start(args.host, args.port)
+    try:
         # The token is the caller's secret: say where, never with what.
         print(f"Bot API emulator for @{args.username} on {emulator.base_url}", flush=True)
         await stop.wait()
+    finally:
+        await emulator.stop()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -90,6 +90,7 @@ class EmulatorCore:
         strict_html_entities: bool,
         clock: SupportsNow | None,
         callback_query_ttl: timedelta,
+        first_update_id: int = 1,
     ) -> None:
         self.rate_limits = rate_limits
         self.global_rate = global_rate
@@ -97,6 +98,7 @@ class EmulatorCore:
         self.chat_burst = chat_burst
         self.strict_html_entities = strict_html_entities
         self.callback_query_ttl = callback_query_ttl
+        self.first_update_id = first_update_id
         self.bots: dict[str, BotState] = {}
         self.calls: list[ApiCall] = []
         self.listeners: list[Listener] = []
@@ -178,6 +180,7 @@ class EmulatorCore:
             username=username,
             first_name=first_name or username,
             global_bucket=TokenBucket(self.global_rate, self.global_rate),
+            next_update_id=self.first_update_id,
         )
         self.bots[token] = bot
         return bot
@@ -379,8 +382,13 @@ class EmulatorCore:
         date: datetime | None = None,
         first_name: str | None = None,
     ) -> dict[str, Any]:
-        """A private message from a user to the bot; returns the Update."""
+        """A private message from a user to the bot; returns the Update.
+
+        A user who had blocked the bot unblocks it first: writing to a blocked bot
+        is not possible, and the client's "Restart" button does exactly this.
+        """
         chat = self.ensure_chat(bot, user_id, first_name=first_name)
+        self.set_blocked(bot, user_id, False)
         message_id = chat.take_message_id()
         when = date if date is not None else self.now()
         if when.tzinfo is None:

@@ -60,7 +60,11 @@ class BotApiEmulator(BotControl):
         webhook_retry_delay: float = 0.05,
         webhook_max_retry_delay: float = 2.0,
         webhook_timeout: float = 10.0,
+        first_update_id: int = 1,
     ) -> None:
+        """`first_update_id`: Telegram's ids go on growing across bot restarts; a bot that
+        remembers handled ids (to drop redeliveries) needs a new emulator to start above them.
+        """
         core = EmulatorCore(
             rate_limits=rate_limits,
             global_rate=global_rate,
@@ -69,6 +73,7 @@ class BotApiEmulator(BotControl):
             strict_html_entities=strict_html_entities,
             clock=clock,
             callback_query_ttl=callback_query_ttl,
+            first_update_id=first_update_id,
         )
         super().__init__(core, core.add_bot(token, bot_username, bot_first_name))
         self._webhook_options: dict[str, float] = {
