@@ -95,7 +95,12 @@ class PromptScheduler:
     # --- jobs -----------------------------------------------------------------------
 
     async def _dispatch_job(self) -> None:
+        # The heartbeat is paused while a round runs (a fan-out to thousands can
+        # take minutes), so APScheduler never finds this job still running; the
+        # round sets the next run when it ends.
+        self._set_next_run(None)
         self._idle.clear()
+        due: datetime | None = None
         try:
             while not self.dispatcher.stopping:
                 self._wanted = None
@@ -117,13 +122,11 @@ class PromptScheduler:
         except Exception:
             # The database or the network is down: the heartbeat tries again.
             log.exception("dispatch round failed")
-            due = None
         finally:
             self._idle.set()
-        if not self.dispatcher.stopping:
-            wanted = [t for t in (due, self._wanted) if t is not None]
-            if wanted:
-                self._move_next_run(min(wanted))
+            if not self.dispatcher.stopping:
+                wanted = [t for t in (due, self._wanted) if t is not None]
+                self._move_next_run(min(wanted) if wanted else None)
 
     async def _housekeeping_job(self) -> None:
         now = self.clock.now()
@@ -147,13 +150,16 @@ class PromptScheduler:
             return
         self._move_next_run(when)
 
-    def _move_next_run(self, when: datetime) -> None:
-        if not self.scheduler.running:
-            return
-        job = self.scheduler.get_job("dispatch")
-        if job is None:
-            return
-        delay = max(0.0, (when - self.clock.now()).total_seconds())
-        at = datetime.now(UTC) + timedelta(seconds=min(delay, HEARTBEAT.total_seconds()))
-        if job.next_run_time is None or job.next_run_time > at:
-            job.modify(next_run_time=at)
+    def _move_next_run(self, when: datetime | None) -> None:
+        """Run the dispatcher at `when` (bot clock), or sooner; at most a heartbeat away."""
+        delay = HEARTBEAT.total_seconds()
+        if when is not None:
+            delay = min(delay, max(0.0, (when - self.clock.now()).total_seconds()))
+        at = datetime.now(UTC) + timedelta(seconds=delay)
+        job = self.scheduler.get_job("dispatch") if self.scheduler.running else None
+        if job is not None and (job.next_run_time is None or job.next_run_time > at):
+            self._set_next_run(at)
+
+    def _set_next_run(self, at: datetime | None) -> None:
+        if self.scheduler.running and self.scheduler.get_job("dispatch") is not None:
+            self.scheduler.modify_job("dispatch", next_run_time=at)
