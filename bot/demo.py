@@ -197,21 +197,21 @@ class TerminalChat:
             self.closed = True
 
     def _render(self, message: SentMessage, prefix: str) -> str:
-        parts: list[str] = []
+        markers: list[str] = []  # one line each, never wrapped: a path must stay whole
         if message.photo is not None:
             path = self._save(message, self._chart_name)
             size_kb = max(1, round(len(message.photo) / 1024))
-            parts.append(f"[chart image: {size_kb} KB, saved to {_display_path(path)}]")
+            markers.append(f"[chart image: {size_kb} KB, saved to {_display_path(path)}]")
         if message.document is not None:
             path = self._save(message, self._document_name)
-            parts.append(f"[document {path.name} saved to {_display_path(path, dot=True)}]")
+            markers.append(f"[document {path.name} saved to {_display_path(path, dot=True)}]")
         text = message.plain_text if message.plain_text is not None else message.plain_caption
         if text and message.edits:
             earlier = message.edits[-1]
             text = _changed_part(earlier.plain_text or earlier.caption or "", text)
-        if text:
-            parts.append(text)
-        lines = [_block(prefix, "\n".join(parts))]
+        lines = [(prefix if not i else INDENT) + marker for i, marker in enumerate(markers)]
+        if text or not lines:
+            lines.append(_block(INDENT if lines else prefix, text or ""))
         buttons = self._buttons(message)
         if buttons:
             lines.append(buttons)
