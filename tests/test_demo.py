@@ -148,7 +148,13 @@ def test_ctrl_c_ends_cleanly(tmp_path: Path) -> None:
     ) as proc:
         assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
         lines: queue.Queue[str] = queue.Queue()
-        reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout or []])
+        output = proc.stdout
+
+        def pump() -> None:
+            for line in output:
+                lines.put(line)
+
+        reader = threading.Thread(target=pump)
         reader.start()
         try:
             proc.stdin.write("/help\n")
