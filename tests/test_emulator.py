@@ -157,6 +157,7 @@ async def test_parameters_are_read_from_every_encoding_telegram_accepts(
     assert message["entities"] == [{"type": "bold", "offset": 0, "length": 2}]
     assert message["reply_markup"] == KEYBOARD
     assert emu.last_message(USER).reply_markup == KEYBOARD
+    assert emu.calls[-1].params["reply_markup"] == KEYBOARD
 
 
 async def test_a_message_is_shaped_like_telegrams(api: RawApi) -> None:

@@ -213,7 +213,7 @@ class BotControl:
     @property
     def calls(self) -> list[ApiCall]:
         """Every Bot API request this bot made, in order, with how it was answered."""
-        return [call for call in self._core.calls if call.bot == self._bot.username]
+        return list(self._bot.calls)
 
     @property
     def failed_calls(self) -> list[ApiCall]:

@@ -154,16 +154,17 @@ class EmulatorCore:
     def record_call(
         self, bot: BotState | None, method: str, params: dict[str, Any], error: ApiError | None
     ) -> None:
-        self.calls.append(
-            ApiCall(
-                method=method,
-                params=params,
-                status=error.status if error else 200,
-                error=error.description if error else None,
-                at=self.now(),
-                bot=bot.username if bot else "<unknown token>",
-            )
+        call = ApiCall(
+            method=method,
+            params=params,
+            status=error.status if error else 200,
+            error=error.description if error else None,
+            at=self.now(),
+            bot=bot.username if bot else "<unknown token>",
         )
+        self.calls.append(call)
+        if bot is not None:
+            bot.calls.append(call)
         self.notify()
 
     # --- bots and chats ---------------------------------------------------------------------

@@ -326,6 +326,7 @@ class BotState:
     global_bucket: TokenBucket | None
     chats: dict[int, ChatState] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
+    calls: list[ApiCall] = field(default_factory=list)
     pending: list[PendingUpdate] = field(default_factory=list)
     next_update_id: int = 1
     allowed_updates: list[str] | None = None
