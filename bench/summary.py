@@ -22,13 +22,12 @@ from datetime import time as clock
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from diarygen import generate  # noqa: E402
+sys.path[:0] = [str(ROOT)]
 
 from bot.domain.chart import render_chart  # noqa: E402
 from bot.domain.stats import PERIODS, period_bounds, summarize  # noqa: E402
 from bot.domain.summary_text import render_summary  # noqa: E402
+from tests.diarygen import generate  # noqa: E402
 
 TARGET_S = 0.5
 

@@ -9,12 +9,12 @@ import sys
 from datetime import date, time, timedelta
 from pathlib import Path
 
-from diarygen import generate, local
 from PIL import Image
 
 from bot.domain.chart import render_chart
 from bot.domain.diary import Anxiety, Attack, Diary, Dose, PlannedDose, Sleep
 from bot.domain.stats import daily_series, period_bounds
+from tests.diarygen import generate, local
 
 TZ = "Europe/Berlin"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

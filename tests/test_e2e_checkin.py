@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from bot import texts
 from bot import texts_entries as tx
+from storage.db import make_engine
 from storage.models import (
     Anxiety,
     Attack,
@@ -269,16 +270,19 @@ async def test_odd_input_gets_a_sensible_answer_and_the_bot_keeps_running(
 
 
 async def test_a_database_that_went_away_gets_a_clear_answer(harness: Harness) -> None:
-    await harness.app.bot_data.engine.dispose()
-    harness.app.bot_data.sessions.configure(bind=_broken_engine())
-    replies = await harness.say("migraine 5/10")
+    sessions = harness.app.bot_data.sessions
+    # nothing listens on port 9: every connection is refused, as with a stopped server
+    gone = make_engine("postgresql+asyncpg://nobody@127.0.0.1:9/none", connect_args={"timeout": 2})
+    sessions.configure(bind=gone)
+    try:
+        replies = await harness.say("migraine 5/10")
+    finally:
+        sessions.configure(bind=harness.app.bot_data.engine)
+        await gone.dispose()
     assert replies[0].plain_text == texts.DATABASE_DOWN
-
-
-def _broken_engine():  # type: ignore[no-untyped-def]
-    from storage.db import make_engine
-
-    return make_engine("postgresql+asyncpg://nobody@127.0.0.1:9/none", connect_args={"timeout": 1})
+    back = await harness.say("migraine 5/10")
+    assert "Migraine 5/10" in (back[0].plain_text or "")
+    assert len(await _rows(harness, Attack)) == 1
 
 
 async def test_the_undo_button_on_a_reply_takes_back_that_message(harness: Harness) -> None:
@@ -288,8 +292,13 @@ async def test_the_undo_button_on_a_reply_takes_back_that_message(harness: Harne
     assert await _rows(harness, Dose) == []
     assert await _rows(harness, Anxiety) == []
     assert "Undone" in (harness.last().plain_text or "")
+    [update] = [
+        u
+        for u in harness.emu.updates
+        if u.get("message", {}).get("text") == "mag 200, anxiety 4/10"
+    ]
     again = harness.emu.press_button(
-        USER, reply.message_id, f"ci:undo:{harness.emu.updates[-2]['update_id']}", forged=True
+        USER, reply.message_id, f"ci:undo:{update['update_id']}", forged=True
     )
     answer = await harness.emu.wait_for_callback_answer(again)
     assert answer.text == texts.STALE_BUTTON

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from diarygen import generate, local
-
 from bot.domain.diary import Attack, AttackUpdate, Diary, MedicationTaken
 from bot.domain.report import clean, render_report_pdf
+from tests.diarygen import generate, local
 
 TZ = "Europe/Berlin"
 

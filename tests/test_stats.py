@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from diarygen import UTC, local
 
 from bot.domain.diary import (
     Anxiety,
@@ -32,6 +31,7 @@ from bot.domain.stats import (
     period_stats,
     summarize,
 )
+from tests.diarygen import UTC, local
 
 TZ = "Europe/Berlin"
 JUN = date(2025, 6, 1)

@@ -6,7 +6,6 @@ import math
 from datetime import date, timedelta
 
 import pytest
-from diarygen import generate, local
 
 from bot.domain.diary import Attack, Diary, Sleep
 from bot.domain.stats import (
@@ -20,6 +19,7 @@ from bot.domain.stats import (
     summarize,
     trend,
 )
+from tests.diarygen import generate, local
 
 TZ = "Europe/Berlin"
 

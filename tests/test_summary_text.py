@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timedelta
 from html.parser import HTMLParser
 
 import pytest
-from diarygen import generate, local
 
 from bot.domain.diary import (
     Attack,
@@ -20,6 +19,7 @@ from bot.domain.diary import (
 )
 from bot.domain.stats import period_bounds, summarize
 from bot.domain.summary_text import fmt_num, render_summary
+from tests.diarygen import generate, local
 
 TZ = "Europe/Berlin"
 NOW = local(date(2025, 6, 14), "23:30")
