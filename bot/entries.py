@@ -59,7 +59,8 @@ class Stored:
     lines: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     attack: Attack | None = None
-    needs_open_attack: bool = False  # an update or end came with no open attack
+    needs_open_attack: bool = False  # an update came with no open attack
+    nothing_to_end: bool = False  # an end came with no open attack
     pending_update: dict[str, Any] | None = None
 
 
@@ -356,7 +357,7 @@ async def _store_end(
 ) -> None:
     attack = await open_attack(session, user, sent_at)
     if attack is None:
-        out.needs_open_attack = True
+        out.nothing_to_end = True
         return
     ended = min(_when(entry.get("ended_at"), sent_at), sent_at)
     await close_attack(session, user, attack, ended, raw, group=group, now=now)

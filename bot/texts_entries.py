@@ -192,12 +192,14 @@ NO_OPEN_ATTACK = (
     "I don't see a headache in progress. Is this a new one? Tap to log it, or write e.g. "
     "<i>migraine since 2pm 6/10</i>."
 )
-TOO_LONG = "That message is very long; I read the first {limit} characters."
+NOTHING_TO_END = (
+    "I don't see a headache in progress to close. To log one that's already over, write "
+    "e.g. <i>headache from 9am to 1pm, 5/10</i>."
+)
 UNDONE = "Undone: {what}"
 NOTHING_TO_UNDO = "There's nothing to undo."
 UNDONE_END = "the end of the attack (it's open again)"
 UNDONE_MERGE = "the last update to the attack"
-SAVED = "Saved."
 
 
 def describe_row(kind: str, row: Any, zone: str, now: datetime) -> str:

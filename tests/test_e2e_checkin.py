@@ -302,3 +302,12 @@ async def test_the_undo_button_on_a_reply_takes_back_that_message(harness: Harne
     )
     answer = await harness.emu.wait_for_callback_answer(again)
     assert answer.text == texts.STALE_BUTTON
+
+
+async def test_an_end_with_no_open_attack_explains_how_to_log_a_past_one(
+    harness: Harness,
+) -> None:
+    replies = await harness.say("migraine is over")
+    assert replies[0].plain_text == harness.last().plain_text
+    assert "to close" in (replies[0].plain_text or "")
+    assert await _rows(harness, Attack) == []

@@ -167,6 +167,8 @@ def _answer(stored: entries.Stored, group: int) -> list[tuple[str, Rows | None]]
             ("New headache", callbacks.make("ci", "new", "headache", value)),
         ]
         out.append((tx.NO_OPEN_ATTACK, [new]))
+    if stored.nothing_to_end:
+        out.append((tx.NOTHING_TO_END, None))
     if not out:
         out.append((tx.NOTHING_UNDERSTOOD, None))
     return out
