@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.emulator.server import BotApiEmulator
@@ -116,3 +118,61 @@ async def test_a_debug_run_logs_neither_the_token_nor_what_the_person_wrote(
     assert "zanzibar" not in logs.lower()
     assert "nausea" not in logs.lower()
     assert proc.returncode == 0, logs[-2000:]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_webhook_mode_takes_updates_and_refuses_a_wrong_secret(tmp_path: Path) -> None:
+    port = _free_port()
+    secret = "s3cret-Token_for-webhooks"
+    async with BotApiEmulator(token=TOKEN) as emu:
+        env = _env(
+            tmp_path,
+            MAGBOT_TOKEN=TOKEN,
+            MAGBOT_API_BASE_URL=emu.base_url,
+            MAGBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+            MAGBOT_WEBHOOK_URL=f"http://127.0.0.1:{port}",
+            MAGBOT_WEBHOOK_LISTEN="127.0.0.1",
+            MAGBOT_WEBHOOK_PORT=str(port),
+            MAGBOT_WEBHOOK_SECRET=secret,
+        )
+        proc = await asyncio.create_subprocess_exec(
+            *MAGBOT,
+            "run",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            await emu.wait_for(lambda: emu.webhook_info().get("url"), timeout=30, what="setWebhook")
+            assert emu.webhook_info()["url"] == f"http://127.0.0.1:{port}/telegram"
+            emu.user_says(USER, "/start")
+            replies = await emu.wait_for_messages(USER, 1, timeout=30)
+            forged = {
+                "update_id": 999,
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "chat": {"id": 5, "type": "private"},
+                    "text": "/delete",
+                },
+            }
+            async with httpx.AsyncClient() as client:
+                refused = await client.post(f"http://127.0.0.1:{port}/telegram", json=forged)
+                wrong = await client.post(
+                    f"http://127.0.0.1:{port}/telegram",
+                    json=forged,
+                    headers={"X-Telegram-Bot-Api-Secret-Token": "guess"},
+                )
+        finally:
+            proc.send_signal(signal.SIGINT)
+            out, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert "not medical advice" in (replies[0].plain_text or "")
+    assert refused.status_code == 403
+    assert wrong.status_code == 403
+    assert secret not in out.decode() + err.decode()
