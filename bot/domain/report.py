@@ -122,7 +122,8 @@ def render_report_pdf(diary: Diary, now: datetime, *, compress: bool = True) -> 
     chart_start = max(summary.first_day or start, end - timedelta(days=CHART_MAX_DAYS))
     png = render_chart(diary, chart_start, end, now)
     if png is not None:
-        pdf.add_page()
+        if pdf.will_page_break(pdf.epw + 15):  # the square chart plus its heading
+            pdf.add_page()
         _heading(pdf, f"Chart: {fmt_date(chart_start)} to {fmt_date(today)}")
         pdf.image(io.BytesIO(png), w=pdf.epw)
 
