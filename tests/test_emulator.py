@@ -983,7 +983,15 @@ async def test_user_messages_look_like_telegrams(emu: BotApiEmulator) -> None:
     assert message["chat"] == {"id": USER, "first_name": "Ada", "type": "private"}
     assert message["date"] == int(when.timestamp())
     assert message["entities"] == [{"type": "bot_command", "offset": 0, "length": 13}]
-    assert "entities" not in emu.user_says(USER, "took 200mg /dose")["message"]
+    assert "entities" not in emu.user_says(USER, "took 200mg at 21:30 a/b")["message"]
+    for text, entities in [
+        ("/start!", [(0, 6)]),
+        ("/dose200mg", [(0, 10)]),
+        ("😀 then /summary 30d", [(8, 8)]),
+        ("/undo /undo", [(0, 5), (6, 5)]),
+    ]:
+        got = emu.user_says(USER, text)["message"]["entities"]
+        assert [(e["offset"], e["length"]) for e in got] == entities, text
     with pytest.raises(ValueError):
         emu.user_says(USER, "x" * 4097)
     with pytest.raises(ValueError):

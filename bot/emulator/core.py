@@ -37,7 +37,8 @@ from bot.emulator.state import (
 log = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"(\d+):[A-Za-z0-9_-]+")
-_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,64}(@[A-Za-z0-9_]{3,32})?(?=\s|$)")
+# As Telegram marks them: "/name" or "/name@bot", not glued to a word before or after.
+_COMMAND = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/@])")
 # Telegram's default when a bot never chose allowed_updates.
 _NOT_SENT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 # A sticker needs some bytes behind its file_id; these say "WebP" to anyone who looks.
@@ -410,11 +411,16 @@ class EmulatorCore:
         if utf16_len(text) > 4096:
             raise ValueError("Telegram clients split texts longer than 4096 characters")
         content: dict[str, Any] = {"text": text}
-        command = _COMMAND.match(text)
-        if command is not None:
-            content["entities"] = [
-                {"type": "bot_command", "offset": 0, "length": utf16_len(command.group(0))}
-            ]
+        commands = [
+            {
+                "type": "bot_command",
+                "offset": utf16_len(text[: found.start()]),
+                "length": utf16_len(found.group(0)),
+            }
+            for found in _COMMAND.finditer(text)
+        ]
+        if commands:
+            content["entities"] = commands
         return content
 
     def user_edits(
