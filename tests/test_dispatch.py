@@ -555,6 +555,28 @@ async def test_commit_of_a_new_prompt_wakes_the_dispatcher_and_rollback_does_not
 # --- several processes -------------------------------------------------------------------
 
 
+async def test_a_claim_takes_at_most_its_limit_in_due_order(sessions: Sessions) -> None:
+    # On PostgreSQL an `id IN (... FOR UPDATE SKIP LOCKED LIMIT n)` claim can
+    # take far more than n rows (the subquery re-runs per outer row).
+    due = datetime(2026, 6, 1, 19, 30, tzinfo=UTC)
+    async with sessions.begin() as session:
+        for uid in range(1, 61):
+            await queries.create_user(session, uid, uid, MONDAY)
+        await session.flush()
+        await plan.insert_prompts(
+            session,
+            [
+                {"user_id": uid, "kind": "dose", "scheduled_for": due - timedelta(seconds=uid)}
+                for uid in range(1, 61)
+            ],
+        )
+    worker = dispatcher(sessions, FakeBot(), FakeClock(due))
+    async with sessions.begin() as session:
+        claimed = await worker.claim(session, due, 8)
+    assert [c.user_id for c in claimed] == list(range(60, 52, -1))  # the most overdue first
+    assert len(await prompts(sessions, status="sending")) == 8
+
+
 async def test_two_dispatchers_on_postgres_send_every_prompt_exactly_once(
     pg_engines: Callable[[], AsyncEngine],
 ) -> None:

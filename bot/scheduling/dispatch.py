@@ -184,7 +184,14 @@ class Dispatcher:
     # --- claim ----------------------------------------------------------------------
 
     async def claim(self, session: AsyncSession, now: datetime, limit: int) -> list[Claimed]:
-        """Claim up to `limit` due prompts in one statement."""
+        """Claim up to `limit` due prompts in one statement.
+
+        PostgreSQL: the due rows are picked in a MATERIALIZED CTE with FOR UPDATE
+        SKIP LOCKED, so the pick runs once. (Written as `id IN (subquery)`, the
+        planner may use a nested-loop semi-join that re-runs the subquery for
+        every outer row, each run locking rows anew: one claim of 8 took 300.)
+        SQLite runs one process; its IN (subquery) is evaluated once.
+        """
         due = (
             select(Prompt.id)
             .where(Prompt.status == "pending", Prompt.scheduled_for <= now)
@@ -192,10 +199,13 @@ class Dispatcher:
             .limit(limit)
         )
         if session.get_bind().dialect.name == "postgresql":
-            due = due.with_for_update(skip_locked=True)
+            picked = due.with_for_update(skip_locked=True).cte("due").prefix_with("MATERIALIZED")
+            which = Prompt.id == picked.c.id
+        else:
+            which = Prompt.id.in_(due.scalar_subquery())
         result = await session.execute(
             update(Prompt)
-            .where(Prompt.id.in_(due.scalar_subquery()), Prompt.status == "pending")
+            .where(which, Prompt.status == "pending")
             .values(status="sending", claimed_by=self.name, claimed_at=now)
             .returning(
                 Prompt.id,
