@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 from sqlalchemy import delete
@@ -34,13 +34,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from bot.emulator.core import EmulatorEvent
+from bot.emulator.formatting import utf16_len
 from bot.emulator.server import BotApiEmulator
 from bot.emulator.state import SentMessage
 from bot.logsafe import setup_logging
 from storage.db import make_engine, upgrade
 from storage.models import ProcessedUpdate
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from bot.app import MagbotApp
+
 
 # Shaped like a real token so that the log redaction applies to it as to a real one.
 DEMO_TOKEN = "1000000001:demo-token-of-the-local-emulator-only"
@@ -51,6 +54,7 @@ QUIT = "/quit"
 # nothing in flight; a reply never takes longer than LIMIT to settle.
 SETTLE_QUIET = 0.5
 SETTLE_LIMIT = 20.0
+MESSAGE_LIMIT = 4096  # what Telegram takes in one text message
 CHART_NAME = re.compile(r"magbot-demo-chart-(\d+)\.png")
 
 BANNER = """\
@@ -273,6 +277,28 @@ class TerminalChat:
         return False
 
 
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split a long line as a Telegram client does: parts of at most `limit` UTF-16 units.
+
+    A part ends at the last space that fits, when there is one.
+    """
+    parts: list[str] = []
+    while utf16_len(text) > limit:
+        end = 0
+        units = 0
+        for index, char in enumerate(text):
+            units += utf16_len(char)
+            if units > limit:
+                end = index
+                break
+        space = text.rfind(" ", 0, end)
+        cut = space if space > 0 else end
+        parts.append(text[:cut])
+        text = text[cut:].lstrip()
+    parts.append(text)
+    return [part for part in parts if part.strip()]
+
+
 # --- reading the keyboard without blocking the bot ------------------------------------------
 
 
@@ -337,7 +363,7 @@ async def _forget_update_ids(database_url: str) -> None:
         await engine.dispose()
 
 
-async def _settle(emu: BotApiEmulator, app: Any) -> None:
+async def _settle(emu: BotApiEmulator, app: MagbotApp) -> None:
     """Wait until the bot has made no API call for SETTLE_QUIET s and has nothing in flight."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + SETTLE_LIMIT
@@ -360,7 +386,7 @@ async def _settle(emu: BotApiEmulator, app: Any) -> None:
         seen = now
 
 
-async def _start_bot(emu: BotApiEmulator, settings: Settings) -> Any:
+async def _start_bot(settings: Settings) -> MagbotApp:
     """Build and start the application as `magbot run` does, polling the emulator."""
     from bot.app import build_application  # the bot's imports are heavy; the banner comes first
 
@@ -378,8 +404,13 @@ async def _start_bot(emu: BotApiEmulator, settings: Settings) -> Any:
     return app
 
 
-async def _stop_bot(app: Any) -> None:
+async def _stop_bot(app: MagbotApp) -> None:
     if app.updater is not None and app.updater.running:
+        # On a busy machine the updater's last getUpdates (to confirm what it
+        # fetched) can time out waiting for the connection the cancelled long
+        # poll held, and PTB logs that with a traceback. Unconfirmed updates mean
+        # nothing to an emulator about to stop, so the demo does not show it.
+        logging.getLogger("telegram.ext.Updater").setLevel(logging.CRITICAL)
         await app.updater.stop()
     if app.running:
         await app.stop()
@@ -392,7 +423,7 @@ async def _chat(db_path: Path, out: TextIO) -> None:
     interactive = sys.stdin.isatty()
     emu = BotApiEmulator(token=DEMO_TOKEN)
     await emu.start()
-    app: Any = None
+    app: MagbotApp | None = None
     chat = TerminalChat(emu, DEMO_USER, db_path.parent, out=out, interactive=interactive)
     try:
         settings = demo_settings(db_path, emu.base_url)
@@ -401,7 +432,7 @@ async def _chat(db_path: Path, out: TextIO) -> None:
         # before the first message (one left over from an earlier demo) arrives.
         emu.add_user(DEMO_USER, first_name=DEMO_NAME)
         emu.add_listener(chat.on_event)
-        app = await _start_bot(emu, settings)
+        app = await _start_bot(settings)
         reader = LineReader(asyncio.get_running_loop(), sys.stdin.fileno())
         reader.start()
         while not chat.closed:
@@ -425,7 +456,8 @@ async def _chat(db_path: Path, out: TextIO) -> None:
             # A number presses a button; one that names no button is a message ("7").
             if text.isascii() and text.isdigit() and chat.press(int(text)):
                 continue
-            emu.user_says(DEMO_USER, text, first_name=DEMO_NAME)
+            for part in split_message(text):
+                emu.user_says(DEMO_USER, part, first_name=DEMO_NAME)
     finally:
         if app is not None:
             await _stop_bot(app)

@@ -18,7 +18,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.demo import DEMO_TOKEN, DEMO_USER, TerminalChat
+from bot.demo import DEMO_TOKEN, DEMO_USER, TerminalChat, split_message
 from bot.emulator.core import EmulatorEvent
 from bot.emulator.server import BotApiEmulator
 from bot.emulator.state import MessageVersion, SentMessage
@@ -102,7 +102,7 @@ def test_a_piped_conversation_onboards_presses_buttons_and_logs_a_check_in(
 
 
 def test_end_of_input_without_quit_ends_cleanly(tmp_path: Path) -> None:
-    run = _demo(tmp_path, "/help")
+    run = _demo(tmp_path, "/help", "slept badly " * 500)  # sent in two parts, as a client does
     _ended_cleanly(run)
     assert "bot> " in run.stdout.split("you> /help")[1], "the reply came before the end"
 
@@ -144,7 +144,16 @@ def test_ctrl_c_ends_cleanly(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "bot.cli", "demo", "--db", "demo.db"]
     pipe = subprocess.PIPE
     with subprocess.Popen(
-        command, stdin=pipe, stdout=pipe, stderr=pipe, text=True, cwd=tmp_path, env=_env()
+        command,
+        stdin=pipe,
+        stdout=pipe,
+        stderr=pipe,
+        text=True,
+        cwd=tmp_path,
+        env=_env(),
+        # A test run started in the background (`pytest &`) ignores SIGINT, and the
+        # child would inherit that; give it the usual Ctrl-C as in a terminal.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     ) as proc:
         assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
         lines: queue.Queue[str] = queue.Queue()
@@ -264,3 +273,13 @@ def test_other_chats_are_not_shown(tmp_path: Path) -> None:
     chat, out = _chat(tmp_path)
     chat.on_event(EmulatorEvent("sent", DEMO_USER + 1, _message(plain_text="not yours")))
     assert out.getvalue() == ""
+
+
+def test_a_long_line_is_split_at_spaces_into_messages_telegram_takes() -> None:
+    words = "ab " * 2000
+    parts = split_message(words.strip())
+    assert len(parts) == 2
+    assert all(len(part) <= 4096 and part == part.strip() for part in parts)
+    assert " ".join(parts) == words.strip()
+    assert split_message("😀" * 3000) == ["😀" * 2048, "😀" * 952], "emoji count twice in UTF-16"
+    assert split_message("short") == ["short"]
