@@ -121,6 +121,30 @@ async def open_attack(session: AsyncSession, user: User, now: datetime) -> Attac
     ).first()
 
 
+@dataclass
+class _Message:
+    """One message being stored: where its rows go, when it was written, what to answer."""
+
+    session: AsyncSession
+    user: User
+    raw: str
+    group: int
+    sent_at: datetime
+    now: datetime
+    out: Stored
+
+    async def add(self, row: Any, kind: str, **effects: Any) -> Any:
+        """Insert a row and its journal entry, so /undo can take it back."""
+        self.session.add(row)
+        await self.session.flush()
+        _journal(self.session, self.user, self.group, kind, row.id, self.now, **effects)
+        return row
+
+    def when(self, value: str | None) -> datetime:
+        """A time the parser read, never later than the message itself."""
+        return min(_when(value, self.sent_at), self.sent_at)
+
+
 async def store_entries(
     session: AsyncSession,
     user: User,
@@ -132,51 +156,45 @@ async def store_entries(
     now: datetime,
 ) -> Stored:
     """Store parsed entries of one message; `sent_at` is the message's own date."""
-    out = Stored()
+    msg = _Message(session, user, raw_text, group, sent_at, now, Stored())
     for entry in entries:
         kind = entry.get("type")
         if kind == "attack":
-            await _store_attack(session, user, entry, raw_text, group, sent_at, now, out)
+            await _store_attack(msg, entry)
         elif kind == "attack_update":
-            await _store_update(session, user, entry, raw_text, group, sent_at, now, out)
+            await _store_update(msg, entry)
         elif kind == "attack_end":
-            await _store_end(session, user, entry, raw_text, group, sent_at, now, out)
+            await _store_end(msg, entry)
         elif kind == "dose":
-            await _store_dose(session, user, entry, raw_text, group, sent_at, now, out)
+            await _store_dose(msg, entry)
         elif kind == "sleep":
-            await _store_sleep(session, user, entry, raw_text, group, sent_at, now, out)
+            await _store_sleep(msg, entry)
         elif kind == "anxiety" and entry.get("level") is not None:
-            row = Anxiety(user_id=user.id, at=sent_at, level=int(entry["level"]), raw_text=raw_text)
-            session.add(row)
-            await session.flush()
-            _journal(session, user, group, "anxiety", row.id, now)
-            out.lines.append(tx.anxiety_line(row.level))
+            level = int(entry["level"])
+            await msg.add(
+                Anxiety(user_id=user.id, at=sent_at, level=level, raw_text=raw_text), "anxiety"
+            )
+            msg.out.lines.append(tx.anxiety_line(level))
         elif kind == "side_effect" and entry.get("effects"):
-            await _store_side_effect(session, user, entry, raw_text, group, sent_at, now, out)
+            await _store_side_effect(msg, entry)
         elif kind == "medication" and entry.get("name"):
             attack = await open_attack(session, user, sent_at)
-            await _store_medication(
-                session, user, entry, attack, raw_text, group, sent_at, now, out
-            )
-    return out
+            msg.out.lines.append(tx.medication_line(await _store_medication(msg, entry, attack)))
+    return msg.out
 
 
-async def _store_attack(
-    session: AsyncSession,
-    user: User,
-    entry: dict[str, Any],
-    raw: str,
-    group: int,
-    sent_at: datetime,
-    now: datetime,
-    out: Stored,
-) -> None:
+def _unique(codes: list[str] | None) -> list[str]:
+    return list(dict.fromkeys(codes or []))
+
+
+async def _store_attack(msg: _Message, entry: dict[str, Any]) -> None:
     intensity = entry.get("intensity")
-    started = _when(entry.get("started_at"), sent_at)
-    ended = _when(entry.get("ended_at"), sent_at) if entry.get("ended_at") else None
-    symptoms = list(dict.fromkeys(entry.get("symptoms") or []))
-    current = await open_attack(session, user, sent_at)
-    if current is not None and not entry.get("started_at") and ended is None:
+    started = _when(entry.get("started_at"), msg.sent_at)
+    ended = _when(entry.get("ended_at"), msg.sent_at) if entry.get("ended_at") else None
+    symptoms = _unique(entry.get("symptoms"))
+    current = await open_attack(msg.session, msg.user, msg.sent_at)
+    continued = current is not None and not entry.get("started_at") and ended is None
+    if current is not None and continued:
         # "migraine 8/10" while one is open is news about that attack, not a new one
         before = {
             "peak": current.peak_intensity,
@@ -184,69 +202,85 @@ async def _store_attack(
             "triggers": current.triggers,
             "kind": current.kind,
         }
-        current.symptoms = list(dict.fromkeys([*current.symptoms, *symptoms]))
-        current.triggers = list(dict.fromkeys([*current.triggers, *(entry.get("triggers") or [])]))
+        current.symptoms = _unique([*current.symptoms, *symptoms])
+        current.triggers = _unique([*current.triggers, *(entry.get("triggers") or [])])
         if entry.get("kind") == "migraine":
             current.kind = "migraine"
         current.aura = current.aura or "aura" in symptoms
-        update_id = None
+        update = None
         if intensity is not None:
-            current.peak_intensity = max(current.peak_intensity or 0, int(intensity))
-            row = AttackUpdate(
-                user_id=user.id,
-                attack_id=current.id,
-                at=sent_at,
+            update = await _new_update(
+                msg.session,
+                msg.user,
+                current,
+                at=msg.sent_at,
                 intensity=int(intensity),
-                raw_text=raw,
+                gone=False,
+                raw_text=msg.raw,
             )
-            session.add(row)
-            await session.flush()
-            update_id = row.id
         _journal(
-            session,
-            user,
-            group,
+            msg.session,
+            msg.user,
+            msg.group,
             "attack_merge",
             current.id,
-            now,
+            msg.now,
             before=before,
-            update_id=update_id,
+            update_id=update.id if update else None,
         )
-        meds = [
-            await _store_medication(
-                session, user, med, current, raw, group, sent_at, now, out, quiet=True
-            )
-            for med in entry.get("medications") or []
-        ]
-        out.attack = current
-        out.lines.append(tx.attack_line(current, user.timezone, now=now, meds=meds, continued=True))
-        return
-    attack = Attack(
-        user_id=user.id,
-        started_at=started,
-        ended_at=ended if ended and ended > started else None,
-        kind=entry.get("kind") or "headache",
-        peak_intensity=intensity,
-        start_intensity=intensity,
-        symptoms=symptoms,
-        triggers=list(dict.fromkeys(entry.get("triggers") or [])),
-        aura="aura" in symptoms,
-        raw_text=raw,
-        created_at=now,
+        attack = current
+    else:
+        attack = await msg.add(
+            Attack(
+                user_id=msg.user.id,
+                started_at=started,
+                ended_at=ended if ended and ended > started else None,
+                kind=entry.get("kind") or "headache",
+                peak_intensity=intensity,
+                start_intensity=intensity,
+                symptoms=symptoms,
+                triggers=_unique(entry.get("triggers")),
+                aura="aura" in symptoms,
+                raw_text=msg.raw,
+                created_at=msg.now,
+            ),
+            "attack",
+        )
+        if attack.ended_at is None:
+            await plan.schedule_followups(msg.session, msg.user, attack, msg.now)
+    meds = [await _store_medication(msg, med, attack) for med in entry.get("medications") or []]
+    msg.out.attack = attack
+    msg.out.lines.append(
+        tx.attack_line(attack, msg.user.timezone, now=msg.now, meds=meds, continued=continued)
     )
-    session.add(attack)
+
+
+async def _new_update(
+    session: AsyncSession,
+    user: User,
+    attack: Attack,
+    *,
+    at: datetime,
+    intensity: int | None,
+    gone: bool,
+    raw_text: str,
+) -> AttackUpdate:
+    """An AttackUpdate row; the attack's peak (and first intensity) follow it."""
+    row = AttackUpdate(
+        user_id=user.id,
+        attack_id=attack.id,
+        at=at,
+        intensity=intensity,
+        gone=gone,
+        raw_text=raw_text,
+    )
+    session.add(row)
+    if intensity is not None:
+        attack.peak_intensity = max(attack.peak_intensity or 0, intensity)
+        if attack.start_intensity is None:
+            attack.start_intensity = intensity
     await session.flush()
-    _journal(session, user, group, "attack", attack.id, now)
-    meds = [
-        await _store_medication(
-            session, user, med, attack, raw, group, sent_at, now, out, quiet=True
-        )
-        for med in entry.get("medications") or []
-    ]
-    if attack.ended_at is None:
-        await plan.schedule_followups(session, user, attack, now)
-    out.attack = attack
-    out.lines.append(tx.attack_line(attack, user.timezone, now=now, meds=meds))
+    return row
 
 
 async def record_attack_update(
@@ -262,21 +296,10 @@ async def record_attack_update(
     now: datetime | None = None,
 ) -> AttackUpdate:
     """Pain now, from a check-in or a follow-up; raises the peak."""
-    row = AttackUpdate(
-        user_id=user.id,
-        attack_id=attack.id,
-        at=at,
-        intensity=intensity,
-        gone=gone,
-        raw_text=raw_text,
-    )
-    session.add(row)
     before_peak = attack.peak_intensity
-    if intensity is not None:
-        attack.peak_intensity = max(attack.peak_intensity or 0, intensity)
-        if attack.start_intensity is None:
-            attack.start_intensity = intensity
-    await session.flush()
+    row = await _new_update(
+        session, user, attack, at=at, intensity=intensity, gone=gone, raw_text=raw_text
+    )
     when = now or at
     group = group if group is not None else _button_group(when)
     _journal(
@@ -292,36 +315,26 @@ async def record_attack_update(
     return row
 
 
-async def _store_update(
-    session: AsyncSession,
-    user: User,
-    entry: dict[str, Any],
-    raw: str,
-    group: int,
-    sent_at: datetime,
-    now: datetime,
-    out: Stored,
-) -> None:
-    attack = await open_attack(session, user, sent_at)
+async def _store_update(msg: _Message, entry: dict[str, Any]) -> None:
+    attack = await open_attack(msg.session, msg.user, msg.sent_at)
     if attack is None:
-        out.needs_open_attack = True
-        out.pending_update = entry
+        msg.out.needs_open_attack = True
+        msg.out.pending_update = entry
         return
     intensity = entry.get("intensity")
-    at = _when(entry.get("at"), sent_at)
     await record_attack_update(
-        session,
-        user,
+        msg.session,
+        msg.user,
         attack,
-        at=at,
+        at=_when(entry.get("at"), msg.sent_at),
         intensity=int(intensity) if intensity is not None else None,
         gone=intensity == 0,
-        raw_text=raw,
-        group=group,
-        now=now,
+        raw_text=msg.raw,
+        group=msg.group,
+        now=msg.now,
     )
-    out.attack = attack
-    out.lines.append(tx.update_line(attack, intensity))
+    msg.out.attack = attack
+    msg.out.lines.append(tx.update_line(attack, intensity))
 
 
 async def close_attack(
@@ -345,23 +358,14 @@ async def close_attack(
     _journal(session, user, group, "attack_end", attack.id, when, prev_ended_at=prev)
 
 
-async def _store_end(
-    session: AsyncSession,
-    user: User,
-    entry: dict[str, Any],
-    raw: str,
-    group: int,
-    sent_at: datetime,
-    now: datetime,
-    out: Stored,
-) -> None:
-    attack = await open_attack(session, user, sent_at)
+async def _store_end(msg: _Message, entry: dict[str, Any]) -> None:
+    attack = await open_attack(msg.session, msg.user, msg.sent_at)
     if attack is None:
-        out.nothing_to_end = True
+        msg.out.nothing_to_end = True
         return
-    ended = min(_when(entry.get("ended_at"), sent_at), sent_at)
-    await close_attack(session, user, attack, ended, raw, group=group, now=now)
-    out.lines.append(tx.end_line(attack, user.timezone))
+    ended = msg.when(entry.get("ended_at"))
+    await close_attack(msg.session, msg.user, attack, ended, msg.raw, group=msg.group, now=msg.now)
+    msg.out.lines.append(tx.end_line(attack, msg.user.timezone))
 
 
 async def record_dose(
@@ -379,7 +383,36 @@ async def record_dose(
     now: datetime | None = None,
 ) -> list[str]:
     """Store a dose; returns the safety notices to show (upper limit, spacing)."""
-    now = now or taken_at
+    _dose, notices = await _add_dose(
+        session,
+        user,
+        amount_mg=amount_mg,
+        count=count,
+        taken_at=taken_at,
+        skipped=skipped,
+        source=source,
+        raw_text=raw_text,
+        prompt_id=prompt_id,
+        group=group,
+        now=now or taken_at,
+    )
+    return notices
+
+
+async def _add_dose(
+    session: AsyncSession,
+    user: User,
+    *,
+    amount_mg: float | None,
+    count: int | None,
+    taken_at: datetime,
+    skipped: bool,
+    source: str,
+    raw_text: str,
+    prompt_id: int | None,
+    group: int | None,
+    now: datetime,
+) -> tuple[Dose, list[str]]:
     if amount_mg is None and count and not skipped:
         amount_mg = count * user.capsule_mg
     if amount_mg is None and not skipped:
@@ -405,13 +438,13 @@ async def record_dose(
     if prompt_id is None:
         await _answer_matching_prompt(session, user, taken_at, now)
     if skipped:
-        return []
+        return dose, []
     notices = []
     limit = await _upper_limit_notice(session, user, taken_at)
     if limit:
         notices.append(limit)
     notices += await _spacing_notices_for_dose(session, user, taken_at)
-    return notices
+    return dose, notices
 
 
 def _planned_amount(user: User, at: datetime) -> float | None:
@@ -505,141 +538,97 @@ async def _spacing_notices_for_dose(
     return notices
 
 
-async def _store_dose(
-    session: AsyncSession,
-    user: User,
-    entry: dict[str, Any],
-    raw: str,
-    group: int,
-    sent_at: datetime,
-    now: datetime,
-    out: Stored,
-) -> None:
+async def _store_dose(msg: _Message, entry: dict[str, Any]) -> None:
     amount = entry.get("amount_mg")
-    amount = elemental_mg(user, float(amount)) if amount is not None else None
     count = entry.get("count")
-    skipped = bool(entry.get("skipped"))
-    taken_at = min(_when(entry.get("taken_at"), sent_at), sent_at)
-    notices = await record_dose(
-        session,
-        user,
-        amount_mg=amount,
+    dose, notices = await _add_dose(
+        msg.session,
+        msg.user,
+        amount_mg=elemental_mg(msg.user, float(amount)) if amount is not None else None,
         count=int(count) if count else None,
-        taken_at=taken_at,
-        skipped=skipped,
+        taken_at=msg.when(entry.get("taken_at")),
+        skipped=bool(entry.get("skipped")),
         source="text",
-        raw_text=raw,
-        group=group,
-        now=now,
+        raw_text=msg.raw,
+        prompt_id=None,
+        group=msg.group,
+        now=msg.now,
     )
-    dose = (
-        await session.scalars(
-            select(Dose).where(Dose.user_id == user.id).order_by(Dose.id.desc()).limit(1)
-        )
-    ).one()
-    out.lines.append(tx.dose_line(dose, user.timezone))
-    out.notices += notices
+    msg.out.lines.append(tx.dose_line(dose, msg.user.timezone))
+    msg.out.notices += notices
 
 
-async def _store_sleep(
-    session: AsyncSession,
-    user: User,
-    entry: dict[str, Any],
-    raw: str,
-    group: int,
-    sent_at: datetime,
-    now: datetime,
-    out: Stored,
-) -> None:
-    night = (sent_at.astimezone(ZoneInfo(user.timezone)) - NIGHT_ROLLOVER).date()
-    row = Sleep(
-        user_id=user.id,
-        night=night,
-        quality=entry.get("quality"),
-        hours=entry.get("hours"),
-        awakenings=entry.get("awakenings"),
-        onset_minutes=entry.get("onset_minutes"),
-        restless_legs=bool(entry.get("restless_legs")),
-        cramps=bool(entry.get("cramps")),
-        raw_text=raw,
-        recorded_at=sent_at,
+async def _store_sleep(msg: _Message, entry: dict[str, Any]) -> None:
+    night = (msg.sent_at.astimezone(ZoneInfo(msg.user.timezone)) - NIGHT_ROLLOVER).date()
+    row = await msg.add(
+        Sleep(
+            user_id=msg.user.id,
+            night=night,
+            quality=entry.get("quality"),
+            hours=entry.get("hours"),
+            awakenings=entry.get("awakenings"),
+            onset_minutes=entry.get("onset_minutes"),
+            restless_legs=bool(entry.get("restless_legs")),
+            cramps=bool(entry.get("cramps")),
+            raw_text=msg.raw,
+            recorded_at=msg.sent_at,
+        ),
+        "sleep",
     )
-    session.add(row)
-    await session.flush()
-    _journal(session, user, group, "sleep", row.id, now)
-    out.lines.append(tx.sleep_line(row))
+    msg.out.lines.append(tx.sleep_line(row))
 
 
-async def _store_side_effect(
-    session: AsyncSession,
-    user: User,
-    entry: dict[str, Any],
-    raw: str,
-    group: int,
-    sent_at: datetime,
-    now: datetime,
-    out: Stored,
-) -> None:
-    row = SideEffect(user_id=user.id, at=sent_at, effects=list(entry["effects"]), raw_text=raw)
-    session.add(row)
-    await session.flush()
-    _journal(session, user, group, "side_effect", row.id, now)
-    out.lines.append(tx.side_effect_line(row.effects))
+async def _store_side_effect(msg: _Message, entry: dict[str, Any]) -> None:
+    effects = list(entry["effects"])
+    await msg.add(
+        SideEffect(user_id=msg.user.id, at=msg.sent_at, effects=effects, raw_text=msg.raw),
+        "side_effect",
+    )
+    msg.out.lines.append(tx.side_effect_line(effects))
     recent = (
-        await session.execute(
+        await msg.session.execute(
             select(SideEffect.at, SideEffect.effects).where(
-                SideEffect.user_id == user.id, SideEffect.at > sent_at - safety.GI_WINDOW
+                SideEffect.user_id == msg.user.id, SideEffect.at > msg.sent_at - safety.GI_WINDOW
             )
         )
     ).all()
-    if safety.recurring_gi([(at, effects) for at, effects in recent], sent_at):
-        out.notices.append(tx.GI_HINT)
+    if safety.recurring_gi([(at, codes) for at, codes in recent], msg.sent_at):
+        msg.out.notices.append(tx.GI_HINT)
 
 
 async def _store_medication(
-    session: AsyncSession,
-    user: User,
-    entry: dict[str, Any],
-    attack: Attack | None,
-    raw: str,
-    group: int,
-    sent_at: datetime,
-    now: datetime,
-    out: Stored,
-    *,
-    quiet: bool = False,
+    msg: _Message, entry: dict[str, Any], attack: Attack | None
 ) -> MedicationTaken:
+    """A medicine taken; an acute one joins the open attack. Warns when it binds magnesium."""
     name = str(entry["name"])
     med_class = medication_class(name)
-    taken_at = min(_when(entry.get("taken_at"), sent_at), sent_at)
+    taken_at = msg.when(entry.get("taken_at"))
     linked = attack if attack is not None and med_class in ACUTE_CLASSES else None
-    row = MedicationTaken(
-        user_id=user.id,
-        attack_id=linked.id if linked else None,
-        name=name,
-        med_class=med_class.value,
-        dose_mg=entry.get("dose_mg"),
-        taken_at=taken_at,
-        raw_text=raw,
+    row = await msg.add(
+        MedicationTaken(
+            user_id=msg.user.id,
+            attack_id=linked.id if linked else None,
+            name=name,
+            med_class=med_class.value,
+            dose_mg=entry.get("dose_mg"),
+            taken_at=taken_at,
+            raw_text=msg.raw,
+        ),
+        "medication",
     )
-    session.add(row)
-    await session.flush()
-    _journal(session, user, group, "medication", row.id, now)
-    if not quiet:
-        out.lines.append(tx.medication_line(row))
     if med_class in safety.SPACED_CLASSES:
         before, after = safety.spacing_window(med_class)
         doses = (
-            await session.scalars(
+            await msg.session.scalars(
                 select(Dose.taken_at).where(
-                    Dose.user_id == user.id,
+                    Dose.user_id == msg.user.id,
                     Dose.status == "taken",
                     Dose.taken_at.between(taken_at - after, taken_at + before),
                 )
             )
         ).all()
         if any(safety.too_close(med_class, taken_at, d) for d in doses):
-            out.notices.append(tx.spacing(name, med_class))
+            msg.out.notices.append(tx.spacing(name, med_class))
     return row
 
 
