@@ -252,13 +252,12 @@ class TerminalChat:
         return Path(message.file_name or "").name or f"document-{message.message_id}"
 
     def _save(self, message: SentMessage, name: Callable[[SentMessage], str]) -> Path:
-        """Write the photo or document next to the database, once per version of the message."""
-        key = (message.message_id, len(message.edits))
+        """Write the photo or document next to the database, once per file the bot sent."""
+        data = message.photo if message.photo is not None else message.document or b""
+        key = (message.message_id, hash(data))  # an edited caption is not a new file
         if key not in self._saved:
             path = self.files_dir / name(message)
-            path.write_bytes(
-                message.photo if message.photo is not None else message.document or b""
-            )
+            path.write_bytes(data)
             self._saved[key] = path
         return self._saved[key]
 
