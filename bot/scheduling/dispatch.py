@@ -178,7 +178,12 @@ class Dispatcher:
             async with semaphore:
                 await self._send(item, stats, blocked)
 
-        await asyncio.gather(*(one(item) for item in outgoing))
+        results = await asyncio.gather(*(one(item) for item in outgoing), return_exceptions=True)
+        for item, result in zip(outgoing, results, strict=True):
+            if isinstance(result, Exception):
+                # Left "sending": recovered after CLAIM_TIMEOUT like a crash.
+                log.error("prompt %s: %s", item.prompt.id, type(result).__name__)
+                stats.failed += 1
         return stats
 
     # --- claim ----------------------------------------------------------------------
@@ -260,7 +265,7 @@ class Dispatcher:
         now: datetime,
         stats: Stats,
     ) -> Outgoing | None:
-        if user is None or not user.active or user.paused:
+        if user is None or not plan.wants_prompts(user):
             await self._finish(session, prompt, "cancelled", "not prompted")
             stats.cancelled += 1
             return None
@@ -442,7 +447,9 @@ class Dispatcher:
             if prompt.kind == sch.FOLLOWUP:
                 user = await session.get(User, prompt.user_id)
                 attack = await session.get(Attack, prompt.attack_id)
-                if user is not None and attack is not None and attack.ended_at is None:
+                still_open = attack is not None and attack.ended_at is None
+                if user is not None and plan.wants_prompts(user) and still_open:
+                    assert attack is not None
                     await self._next_followup(session, user, attack, prompt.scheduled_for, now)
             elif prompt.kind == sch.MORNING:
                 # A typed reply to the morning question is read as last night's sleep.

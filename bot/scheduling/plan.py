@@ -33,7 +33,8 @@ def quiet_of(user: User) -> sch.Quiet:
     return sch.Quiet(user.quiet_start, user.quiet_end)
 
 
-def _wants_prompts(user: User) -> bool:
+def wants_prompts(user: User) -> bool:
+    """Prompts go to people who have not blocked the bot and have not paused."""
     return user.active and not user.paused
 
 
@@ -89,7 +90,7 @@ async def replan_user(session: AsyncSession, user: User, now: datetime) -> None:
     time, quiet hours, follow-up intervals), after /resume and /start. Rows
     already sent or answered are history and stay as they are.
     """
-    if not _wants_prompts(user):
+    if not wants_prompts(user):
         await cancel_all(session, user.id)
         return
     await session.refresh(user, ["dose_plan"])
@@ -222,7 +223,7 @@ async def schedule_followups(
     session: AsyncSession, user: User, attack: Attack, now: datetime
 ) -> None:
     """Insert the first follow-up of a newly logged, still open attack (idempotent)."""
-    if not _wants_prompts(user) or attack.ended_at is not None:
+    if not wants_prompts(user) or attack.ended_at is not None:
         return
     if attack.id is None:
         await session.flush()
@@ -256,7 +257,7 @@ async def schedule_recurrence_check(
     session: AsyncSession, user: User, attack: Attack, now: datetime
 ) -> None:
     """Insert the +24 h "did it come back?" check after an attack ended."""
-    if not _wants_prompts(user) or attack.ended_at is None:
+    if not wants_prompts(user) or attack.ended_at is None:
         return
     zone, quiet = sch.zone_of(user.timezone), quiet_of(user)
     when = sch.recurrence_check(attack.ended_at, zone, quiet)
