@@ -53,27 +53,9 @@ def attack_rows(attack: Attack, view: str = "main", *, group: int | None = None)
     """Buttons that complete an attack: intensity keypad, symptom and trigger toggles."""
     aid = attack.id
     if view == "sym":
-        toggles = [
-            (
-                ("✅ " if code in attack.symptoms else "") + tx.SYMPTOM_LABELS[code],
-                callbacks.make("at", "s", aid, SYMPTOMS.index(code)),
-            )
-            for code in SYMPTOMS
-        ]
-        return [toggles[i : i + 2] for i in range(0, len(toggles), 2)] + [
-            [("◂ Back", callbacks.make("at", "v", aid, "main"))]
-        ]
+        return _toggles(aid, "s", SYMPTOMS, attack.symptoms, tx.SYMPTOM_LABELS, per_row=2)
     if view == "trg":
-        toggles = [
-            (
-                ("✅ " if code in attack.triggers else "") + tx.TRIGGER_LABELS[code],
-                callbacks.make("at", "t", aid, TRIGGERS.index(code)),
-            )
-            for code in TRIGGERS
-        ]
-        return [toggles[i : i + 3] for i in range(0, len(toggles), 3)] + [
-            [("◂ Back", callbacks.make("at", "v", aid, "main"))]
-        ]
+        return _toggles(aid, "t", TRIGGERS, attack.triggers, tx.TRIGGER_LABELS, per_row=3)
     rows: Rows = []
     if attack.peak_intensity is None:
         keys = [(str(n), callbacks.make("at", "i", aid, n)) for n in range(11)]
@@ -89,6 +71,24 @@ def attack_rows(attack: Attack, view: str = "main", *, group: int | None = None)
         last.append(("Undo", callbacks.make("ci", "undo", group)))
     rows.append(last)
     return rows
+
+
+def _toggles(
+    aid: int,
+    action: str,
+    codes: list[str],
+    chosen: list[str],
+    labels: dict[str, str],
+    *,
+    per_row: int,
+) -> Rows:
+    """A ✅ toggle per code (the button carries the code's index: callback data is short)."""
+    buttons = [
+        (("✅ " if code in chosen else "") + labels[code], callbacks.make("at", action, aid, i))
+        for i, code in enumerate(codes)
+    ]
+    rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+    return [*rows, [("◂ Back", callbacks.make("at", "v", aid, "main"))]]
 
 
 async def _awaited_answer(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-from telegram import Update
+from telegram import Chat, Update
 from telegram.constants import ChatAction
 from telegram.ext import Application, CommandHandler
 
@@ -28,6 +28,14 @@ def _render(diary: Diary, period: str, now: datetime) -> tuple[str, bytes | None
     return text, png
 
 
+async def _diary(update: Update, ctx: Context, now: datetime) -> tuple[Diary, Chat]:
+    async with ctx.bot_data.sessions.begin() as session:
+        user = await load_or_create_user(session, update, now)
+        diary = await load_diary(session, user)
+    assert update.effective_chat is not None
+    return diary, update.effective_chat
+
+
 async def summary_cmd(update: Update, ctx: Context) -> None:
     """Figures for the period, then the chart (rendered off the event loop)."""
     try:
@@ -36,11 +44,7 @@ async def summary_cmd(update: Update, ctx: Context) -> None:
         await reply(update, texts.bad_argument("summary", str(exc)))
         return
     now = ctx.bot_data.clock.now()
-    async with ctx.bot_data.sessions.begin() as session:
-        user = await load_or_create_user(session, update, now)
-        diary = await load_diary(session, user)
-    chat = update.effective_chat
-    assert chat is not None
+    diary, chat = await _diary(update, ctx, now)
     await chat.send_chat_action(ChatAction.TYPING)
     text, png = await asyncio.to_thread(_render, diary, period, now)
     await reply(update, text)
@@ -50,11 +54,7 @@ async def summary_cmd(update: Update, ctx: Context) -> None:
 
 async def report_cmd(update: Update, ctx: Context) -> None:
     now = ctx.bot_data.clock.now()
-    async with ctx.bot_data.sessions.begin() as session:
-        user = await load_or_create_user(session, update, now)
-        diary = await load_diary(session, user)
-    chat = update.effective_chat
-    assert chat is not None
+    diary, chat = await _diary(update, ctx, now)
     await chat.send_chat_action(ChatAction.UPLOAD_DOCUMENT)
     pdf = await asyncio.to_thread(report.render_report_pdf, diary, now)
     filename = f"magbot-report-{now.date().isoformat()}.pdf"
