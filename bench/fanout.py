@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import make_url
 
@@ -120,7 +121,10 @@ async def fanout(users: int, send_rate: float, database_url: str) -> dict[str, A
     emu.advance(offset)
 
     settings = Settings(
-        token=TOKEN, database_url=database_url, api_base_url=emu.base_url, send_rate=send_rate
+        token=SecretStr(TOKEN),
+        database_url=database_url,
+        api_base_url=emu.base_url,
+        send_rate=send_rate,
     )
     app = build_application(settings, clock=clock)
     await app.initialize()
