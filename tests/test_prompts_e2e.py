@@ -271,13 +271,9 @@ async def test_restart_with_prompts_due_sends_each_once(
     assert statuses == ["missed"] + ["sent"] * 5
 
 
-async def test_rate_limited_prompts_are_waited_out_and_all_arrive_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_rate_limited_prompts_are_waited_out_and_all_arrive_once(tmp_path: Path) -> None:
     # An emulator with a small budget (5 messages/s) and a bot set to send far
     # faster: Telegram answers 429, the bot waits and retries, nothing is lost.
-    # (PTB warns about RetryAfter.retry_after's type unless opted in to timedelta.)
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
     emu = BotApiEmulator(token=TOKEN, global_rate=5.0)
     await emu.start()
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
