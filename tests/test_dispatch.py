@@ -270,6 +270,22 @@ async def test_housekeeping_expires_stale_prompts_without_sending(sessions: Sess
     assert await prompts(sessions, status="pending") == []
 
 
+async def test_morning_question_stops_capturing_typed_text_after_three_hours(
+    sessions: Sessions,
+) -> None:
+    await make_user(sessions, MONDAY, plan_items=(), morning=time(7, 30))
+    clock, bot = FakeClock(datetime(2026, 6, 2, 5, 30, tzinfo=UTC)), FakeBot()
+    await dispatcher(sessions, bot, clock).run()
+    [sent] = await prompts(sessions, status="sent")
+    assert (await get_user(sessions)).awaiting == f"morning:{sent.id}"
+    async with sessions.begin() as session:
+        assert await plan.forget_stale_morning_questions(session, clock.now()) == 0
+    async with sessions.begin() as session:
+        later = clock.now() + timedelta(hours=3, minutes=1)
+        assert await plan.forget_stale_morning_questions(session, later) == 1
+    assert (await get_user(sessions)).awaiting is None
+
+
 async def test_old_processed_update_ids_are_forgotten_after_a_week(sessions: Sessions) -> None:
     async with sessions.begin() as session:
         session.add(ProcessedUpdate(update_id=1, processed_at=MONDAY - timedelta(days=8)))

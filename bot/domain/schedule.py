@@ -44,6 +44,9 @@ GRACE = {
     MORNING: timedelta(hours=2),
     RECURRENCE: timedelta(hours=12),
 }
+# After the morning question, the next typed message is read as last night's
+# sleep for this long; later text is an ordinary check-in again.
+MORNING_TYPED_ANSWER = timedelta(hours=3)
 # A prompt's buttons still count this long after it was due; later taps are
 # answered as stale (yesterday's dose prompt must not log a dose for today).
 ANSWERABLE_FOR = {

@@ -391,6 +391,33 @@ async def expire_stale(session: AsyncSession, now: datetime) -> int:
     return total
 
 
+async def forget_stale_morning_questions(session: AsyncSession, now: datetime) -> int:
+    """Stop reading typed messages as last night's sleep hours after the morning question."""
+    waiting = (
+        await session.execute(select(User.id, User.awaiting).where(User.awaiting.like("morning:%")))
+    ).all()
+    asked = {uid: int(tag[8:]) for uid, tag in waiting if tag and tag[8:].isdigit()}
+    if not asked:
+        return 0
+    fresh = set(
+        await session.scalars(
+            select(Prompt.id).where(
+                Prompt.id.in_(asked.values()),
+                Prompt.scheduled_for > now - sch.MORNING_TYPED_ANSWER,
+            )
+        )
+    )
+    stale = [uid for uid, pid in asked.items() if pid not in fresh]
+    if stale:
+        await session.execute(
+            update(User)
+            .where(User.id.in_(stale), User.awaiting.like("morning:%"))
+            .values(awaiting=None)
+            .execution_options(synchronize_session=False)
+        )
+    return len(stale)
+
+
 async def delete_old_updates(session: AsyncSession, now: datetime) -> None:
     """Forget processed update ids after a week: Telegram redelivers within a day at most."""
     await session.execute(

@@ -7,8 +7,9 @@ Two in-memory jobs, nothing pickled, so a restart rebuilds everything from the
   prompt falls due (its next run time is moved there after each run, and when a
   transaction commits a prompt due sooner: see `wake`);
 - "housekeeping" every 30 min: materialise the next 48 h of dose and morning
-  prompts, expire pending prompts past their grace, forget processed update
-  ids older than a week.
+  prompts, expire pending prompts past their grace, stop treating typed text
+  as the answer to a morning question hours old, forget processed update ids
+  older than a week.
 
 APScheduler runs on real time; the bot's clock (FakeClock in tests) decides
 what is due, so a wake time is turned into a delay on the bot's clock first.
@@ -135,6 +136,7 @@ class PromptScheduler:
                 made = await plan.materialise_all(session, now)
             async with self.sessions.begin() as session:
                 expired = await plan.expire_stale(session, now)
+                await plan.forget_stale_morning_questions(session, now)
                 await plan.delete_old_updates(session, now)
         except Exception:
             log.exception("housekeeping failed")
