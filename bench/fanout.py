@@ -34,7 +34,7 @@ from pydantic import SecretStr
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import make_url
 
-from bot.app import build_application
+from bot.app import build_application, start_embedded, stop_embedded
 from bot.config import Settings
 from bot.emulator.server import BotApiEmulator
 from bot.scheduling import plan
@@ -127,10 +127,7 @@ async def fanout(users: int, send_rate: float, database_url: str) -> dict[str, A
         send_rate=send_rate,
     )
     app = build_application(settings, clock=clock)
-    await app.initialize()
-    if app.post_init:
-        await app.post_init(app)
-    await app.start()
+    await start_embedded(app, polling=False)
     ideal = users / TELEGRAM_LIMIT
     try:
         await emu.wait_for(
@@ -143,10 +140,7 @@ async def fanout(users: int, send_rate: float, database_url: str) -> dict[str, A
         )
         await asyncio.sleep(3.0)  # a double would show up now
     finally:
-        await app.stop()
-        if app.post_shutdown:
-            await app.post_shutdown(app)
-        await app.shutdown()
+        await stop_embedded(app)
         await emu.stop()
 
     per_user = Counter(

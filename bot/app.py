@@ -57,6 +57,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Magb
         .rate_limiter(BotRateLimiter(overall_max_rate=settings.send_rate, max_retries=5))
         .get_updates_read_timeout(40)
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .job_queue(None)
         .build(),
@@ -82,6 +83,37 @@ async def _post_init(app: MagbotApp) -> None:
     await scheduling.start(app)
 
 
-async def _post_shutdown(app: MagbotApp) -> None:
+async def _post_stop(app: MagbotApp) -> None:
+    # Before the bot's HTTP client closes, so prompts being sent can finish.
     await scheduling.stop(app)
+
+
+async def _post_shutdown(app: MagbotApp) -> None:
     await app.bot_data.engine.dispose()
+
+
+UPDATES = ["message", "edited_message", "callback_query"]
+
+
+async def start_embedded(app: MagbotApp, *, polling: bool = True) -> None:
+    """Start the bot inside a running event loop, as `run_polling` would (demo, tests, bench)."""
+    await app.initialize()
+    if app.post_init:
+        await app.post_init(app)
+    await app.start()
+    if polling:
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=UPDATES)
+
+
+async def stop_embedded(app: MagbotApp) -> None:
+    """Stop what `start_embedded` started, in `run_polling`'s order."""
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    if app.post_stop:
+        await app.post_stop(app)
+    if app.post_shutdown:
+        await app.post_shutdown(app)
+    await app.shutdown()

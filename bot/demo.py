@@ -387,19 +387,11 @@ async def _settle(emu: BotApiEmulator, app: MagbotApp) -> None:
 
 async def _start_bot(settings: Settings) -> MagbotApp:
     """Build and start the application as `magbot run` does, polling the emulator."""
-    from bot.app import build_application  # the bot's imports are heavy; the banner comes first
+    # the bot's imports are heavy; the banner comes first
+    from bot.app import build_application, start_embedded
 
     app = build_application(settings)
-    await app.initialize()
-    if app.post_init:
-        await app.post_init(app)
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(
-        poll_interval=0.0,
-        timeout=1,
-        allowed_updates=["message", "edited_message", "callback_query"],
-    )
+    await start_embedded(app)
     return app
 
 
@@ -410,12 +402,9 @@ async def _stop_bot(app: MagbotApp) -> None:
         # poll held, and PTB logs that with a traceback. Unconfirmed updates mean
         # nothing to an emulator about to stop, so the demo does not show it.
         logging.getLogger("telegram.ext.Updater").setLevel(logging.CRITICAL)
-        await app.updater.stop()
-    if app.running:
-        await app.stop()
-    if app.post_shutdown:
-        await app.post_shutdown(app)
-    await app.shutdown()
+    from bot.app import stop_embedded
+
+    await stop_embedded(app)
 
 
 async def _chat(db_path: Path, out: TextIO) -> None:

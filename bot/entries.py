@@ -470,7 +470,7 @@ async def _answer_matching_prompt(
             select(Prompt)
             .where(
                 Prompt.user_id == user.id,
-                Prompt.kind == "dose",
+                Prompt.kind.in_(("dose", "snooze")),
                 Prompt.status.in_(("pending", "sent")),
                 Prompt.scheduled_for.between(
                     taken_at - PROMPT_MATCH_WINDOW, taken_at + PROMPT_MATCH_WINDOW

@@ -52,7 +52,7 @@ def run_bot() -> int:
     except (OSError, ConnectionError) as exc:
         return _fail(f"cannot reach the database ({type(exc).__name__}); check MAGBOT_DATABASE_URL")
 
-    from bot.app import build_application
+    from bot.app import UPDATES, build_application
 
     app = build_application(settings)
     if settings.webhook_url:
@@ -63,9 +63,9 @@ def run_bot() -> int:
             url_path="telegram",
             webhook_url=f"{settings.webhook_url}/telegram",
             secret_token=secret or None,
-            allowed_updates=["message", "edited_message", "callback_query"],
+            allowed_updates=UPDATES,
         )
     else:
         log.info("starting with long polling against %s", settings.api_base_url)
-        app.run_polling(allowed_updates=["message", "edited_message", "callback_query"])
+        app.run_polling(allowed_updates=UPDATES)
     return 0

@@ -55,6 +55,7 @@ async def set_followup(
     first, every = commands.parse_followup(args)
     user.followup_first_min = int(first.total_seconds() // 60)
     user.followup_every_min = int(every.total_seconds() // 60)
+    await plan.replan_user(session, user, ctx.bot_data.clock.now())
     return [texts.followup_set(user.followup_first_min, user.followup_every_min)]
 
 
@@ -62,6 +63,7 @@ async def set_quiet(session: AsyncSession, ctx: Context, user: User, args: list[
     window = commands.parse_quiet(args)
     # equal start and end means "no quiet hours"
     user.quiet_start, user.quiet_end = window or (user.quiet_start, user.quiet_start)
+    await plan.replan_user(session, user, ctx.bot_data.clock.now())
     return [texts.quiet_set(window)]
 
 

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.app import MagbotApp, build_application
+from bot.app import MagbotApp, build_application, start_embedded, stop_embedded
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.emulator.server import BotApiEmulator
@@ -161,24 +161,12 @@ async def start_bot(
     await upgrade(engine)
     await engine.dispose()
     app = build_application(config, clock=clock or SystemClock())
-    await app.initialize()
-    if app.post_init:
-        await app.post_init(app)
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    await start_embedded(app)
     return app
 
 
 async def stop_bot(app: MagbotApp) -> None:
-    assert app.updater is not None
-    if app.updater.running:
-        await app.updater.stop()
-    if app.running:
-        await app.stop()
-    if app.post_shutdown:
-        await app.post_shutdown(app)
-    await app.shutdown()
+    await stop_embedded(app)
 
 
 @pytest.fixture

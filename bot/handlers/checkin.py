@@ -126,13 +126,13 @@ async def on_text(update: Update, ctx: Context) -> None:
         user = await load_or_create_user(session, update, now)
         answered = await _awaited_answer(update, ctx, session, user, text)
         if answered is None:
+            parsed = parse(text, sent_at, user.timezone)
             if (user.awaiting or "").startswith("morning:"):
+                # the answer to the morning check-in: a night, unless it is plainly
+                # something else ("migraine since 3pm")
                 user.awaiting = None
-                parsed = [
-                    e for e in parse(text, sent_at, user.timezone) if e["type"] == "sleep"
-                ] or [{"type": "sleep"}]
-            else:
-                parsed = parse(text, sent_at, user.timezone)
+                if all(e["type"] == "sleep" for e in parsed):
+                    parsed = parsed or [{"type": "sleep"}]
             stored = await entries.store_entries(
                 session,
                 user,
