@@ -126,6 +126,12 @@ def bad_argument(command: str, reason: str) -> str:
     return f"Sorry, {esc(reason)}.\nThe form is:\n<code>{esc(USAGE[command])}</code>"
 
 
+def bad_answer(command: str) -> str:
+    """A typed answer to a settings question that could not be read."""
+    example = USAGE[command].split("  ")[0].split(" ", 1)[1]
+    return f"Sorry, I couldn't read that. Type it like <i>{esc(example)}</i>."
+
+
 def timezone_set(zone: str, local_now: str) -> str:
     return f"Time zone set to <b>{esc(zone)}</b> (your time now: {local_now})."
 

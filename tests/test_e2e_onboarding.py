@@ -243,3 +243,13 @@ async def test_help_says_it_is_not_medical_advice(harness: Harness) -> None:
 async def test_unknown_command_gets_a_pointer_to_help(harness: Harness) -> None:
     replies = await harness.say("/frobnicate")
     assert replies[0].plain_text == texts.UNKNOWN_COMMAND
+
+
+async def test_an_unreadable_answer_to_a_question_says_what_it_wants(harness: Harness) -> None:
+    await harness.say("/start")
+    replies = await harness.say("Mars")
+    assert "Type it like Europe/Berlin" in (replies[0].plain_text or "")
+    user = await _user(harness)
+    assert user.timezone == "UTC" and user.awaiting == "ob:tz"
+    await harness.say("Tokyo")
+    assert (await _user(harness)).timezone == "Asia/Tokyo"

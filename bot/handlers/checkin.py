@@ -39,6 +39,17 @@ MAX_TEXT = 4096
 # A message dated in the future (clock skew) is taken as written now.
 MAX_SKEW = timedelta(minutes=5)
 
+# An open question (user.awaiting) -> the command whose form answers it
+QUESTION_FORMS = {
+    "ob:tz": "timezone",
+    "ob:dose": "dose",
+    "set:timezone": "timezone",
+    "set:dose": "dose",
+    "set:followup": "followup",
+    "set:quiet": "quiet",
+    "set:morning": "morning",
+}
+
 SYMPTOMS = list(tx.SYMPTOM_LABELS)
 TRIGGERS = list(tx.TRIGGER_LABELS)
 
@@ -143,6 +154,9 @@ async def on_text(update: Update, ctx: Context) -> None:
                 now=now,
             )
             answer = _answer(stored, update.update_id)
+            if not parsed and user.awaiting in QUESTION_FORMS:
+                # neither a check-in nor a valid answer: say what the question wants
+                answer = [(texts.bad_answer(QUESTION_FORMS[user.awaiting]), None)]
     await send_all(update, answered if answered is not None else answer)
 
 
