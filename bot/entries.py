@@ -104,6 +104,17 @@ def _journal(
     )
 
 
+async def group_of(session: AsyncSession, user: User, kind: str, row_id: int) -> int | None:
+    """The journal group (the message) that stored a row, for its Undo button."""
+    return await session.scalar(
+        select(JournalEntry.group_id).where(
+            JournalEntry.user_id == user.id,
+            JournalEntry.kind == kind,
+            JournalEntry.row_id == row_id,
+        )
+    )
+
+
 async def open_attack(session: AsyncSession, user: User, now: datetime) -> Attack | None:
     """The person's most recent attack that has not ended, started in the last 72 h."""
     return (

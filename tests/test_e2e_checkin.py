@@ -311,3 +311,23 @@ async def test_an_end_with_no_open_attack_explains_how_to_log_a_past_one(
     assert replies[0].plain_text == harness.last().plain_text
     assert "to close" in (replies[0].plain_text or "")
     assert await _rows(harness, Attack) == []
+
+
+async def test_double_taps_never_draw_a_refused_edit_and_undo_stays(harness: Harness) -> None:
+    message = (await harness.say("headache"))[0]
+    [attack] = await _rows(harness, Attack)
+    await harness.tap("5", message_id=message.message_id)
+    labels = [b["text"] for row in harness.emu.messages(USER)[-1].buttons for b in row]
+    assert "Undo" in labels and "5" not in labels  # keypad gone, undo still offered
+    for _ in range(2):  # the second press finds the view already shown
+        query = harness.emu.press_button(
+            USER, message.message_id, f"at:v:{attack.id}:trg", forged=True
+        )
+        await harness.emu.wait_for_callback_answer(query)
+        await harness.settle()
+    query = harness.emu.press_button(USER, message.message_id, f"at:i:{attack.id}:3", forged=True)
+    await harness.emu.wait_for_callback_answer(query)
+    await harness.settle()
+    [attack] = await _rows(harness, Attack)
+    assert attack.peak_intensity == 5  # a lower tap does not lower the peak
+    harness.emu.assert_no_failed_calls()

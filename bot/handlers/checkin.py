@@ -9,7 +9,6 @@ that waited through downtime lands on the day it was written.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,8 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from telegram import Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot import callbacks, entries, texts
@@ -28,7 +25,7 @@ from bot.context import Context
 from bot.domain.parsing import parse
 from bot.domain.redflags import red_flags
 from bot.handlers import history, onboarding, settings_cmds
-from bot.handlers.common import Rows, keyboard, load_or_create_user, reply, send_all
+from bot.handlers.common import Rows, edit, load_or_create_user, reply, send_all
 from storage.models import Attack, User
 
 log = logging.getLogger(__name__)
@@ -213,25 +210,17 @@ async def on_attack_button(update: Update, ctx: Context) -> None:
         result = None if data is None or attack is None else _apply_attack_button(attack, data)
         if result is not None:
             view, done = result
-            text = "✅ " + tx.attack_line(attack, user.timezone, now=now, meds=attack.medications)  # type: ignore[union-attr]
-            rows = None if done else attack_rows(attack, view)  # type: ignore[arg-type]
+            assert attack is not None
+            text = "✅ " + tx.attack_line(attack, user.timezone, now=now, meds=attack.medications)
+            group = await entries.group_of(session, user, "attack", attack.id)
+            rows = None if done else attack_rows(attack, view, group=group)
     if result is None:
         await query.answer(texts.STALE_BUTTON)
         return
     await query.answer()
-    message = query.message
-    if not isinstance(message, Message):
-        return
-    try:
-        if data is not None and data.action == "v":
-            await message.edit_reply_markup(keyboard(rows) if rows else None)
-        else:
-            await message.edit_text(
-                text, parse_mode=ParseMode.HTML, reply_markup=keyboard(rows) if rows else None
-            )
-    except BadRequest as exc:
-        if "not modified" not in str(exc):
-            raise
+    if isinstance(query.message, Message):
+        view_only = data is not None and data.action == "v"
+        await edit(query.message, None if view_only else text, rows)
 
 
 def _apply_attack_button(attack: Attack, data: callbacks.Callback) -> tuple[str, bool] | None:
@@ -302,10 +291,8 @@ async def on_checkin_button(update: Update, ctx: Context) -> None:
         await query.answer(texts.STALE_BUTTON)
         return
     await query.answer()
-    message = query.message
-    if isinstance(message, Message):
-        with contextlib.suppress(BadRequest):
-            await message.edit_reply_markup(None)
+    if isinstance(query.message, Message):
+        await edit(query.message, None, None)
     await reply(update, answer, rows)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -21,6 +23,28 @@ def keyboard(rows: Rows) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
     )
+
+
+def plain(html_text: str) -> str:
+    """What the person sees of one of our HTML texts (Telegram trims it too)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text)).strip()
+
+
+async def edit(message: Message, text: str | None, rows: Rows | None) -> None:
+    """Edit a bot message in place; `text=None` changes only the buttons.
+
+    An edit that changes nothing is skipped: Telegram refuses it ("message is not
+    modified"), and a double tap would otherwise be a refused request.
+    """
+    markup = keyboard(rows) if rows else None
+    same_buttons = message.reply_markup == markup
+    same_text = text is None or plain(text) == (message.text or "").strip()
+    if same_buttons and same_text:
+        return
+    if text is None:
+        await message.edit_reply_markup(markup)
+    else:
+        await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
 async def reply(update: Update, text: str, rows: Rows | None = None) -> Message | None:

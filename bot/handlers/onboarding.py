@@ -13,15 +13,13 @@ from datetime import time
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks, texts
 from bot.context import Context
 from bot.domain.commands import BadArgument, parse_timezone
 from bot.domain.dates import parse_past_date
-from bot.handlers.common import Rows, keyboard, load_or_create_user, local_now, send_all
+from bot.handlers.common import Rows, edit, load_or_create_user, local_now, send_all
 from bot.scheduling import plan
 from bot.user_settings import set_dose, set_timezone, settings_card
 from storage import queries
@@ -209,15 +207,10 @@ async def on_button(update: Update, ctx: Context) -> None:
     await query.answer()
     message = query.message
     if isinstance(message, Message):
-        try:
-            if goal_rows is not None:
-                await message.edit_reply_markup(keyboard(goal_rows))
-            else:
-                await message.edit_text(
-                    f"{message.text_html}\n→ <b>{texts.esc(chosen)}</b>", parse_mode=ParseMode.HTML
-                )
-        except BadRequest:
-            pass  # the question was already edited (a double tap); the choice is stored
+        if goal_rows is not None:
+            await edit(message, None, goal_rows)
+        else:
+            await edit(message, f"{message.text_html}\n→ <b>{texts.esc(chosen)}</b>", None)
     await send_all(update, [(out.text, out.rows) for out in outs])
 
 

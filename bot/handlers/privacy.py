@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from sqlalchemy import select
 from telegram import Message, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks, texts
 from bot.context import Context
 from bot.domain.export import build_export
-from bot.handlers.common import load_or_create_user, reply
+from bot.handlers.common import edit, load_or_create_user, reply
 from storage import queries
 from storage.models import USER_TABLES, User
 
@@ -81,8 +78,7 @@ async def on_delete_button(update: Update, ctx: Context) -> None:
             await queries.delete_user_data(session, update.effective_user.id)
     await query.answer()
     if isinstance(query.message, Message):
-        with contextlib.suppress(BadRequest):  # a second tap finds it already edited
-            await query.message.edit_text(DELETED if data.action == "yes" else DELETE_CANCELLED)
+        await edit(query.message, DELETED if data.action == "yes" else DELETE_CANCELLED, None)
 
 
 def register(app: Application) -> None:

@@ -20,7 +20,7 @@ from bot import callbacks
 from bot import prompt_texts as pt
 from bot.context import Context
 from bot.handlers.checkin import attack_rows
-from bot.handlers.common import Rows, keyboard, load_or_create_user
+from bot.handlers.common import Rows, edit, load_or_create_user
 from bot.scheduling import answers
 from storage.models import User
 
@@ -42,9 +42,7 @@ async def _edit(ctx: Context, message: object, text: str, rows: Rows | None) -> 
     if not isinstance(message, Message):
         return  # too old to edit (Telegram sends an inaccessible message)
     try:
-        await message.edit_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=keyboard(rows) if rows else None
-        )
+        await edit(message, text, rows)
     except BadRequest as exc:
         # "message is not modified" / "message to edit not found": nothing to show
         log.info("prompt message not edited: %s", type(exc).__name__)
