@@ -392,38 +392,9 @@ async def record_dose(
     prompt_id: int | None = None,
     group: int | None = None,
     now: datetime | None = None,
-) -> list[str]:
-    """Store a dose; returns the safety notices to show (upper limit, spacing)."""
-    _dose, notices = await _add_dose(
-        session,
-        user,
-        amount_mg=amount_mg,
-        count=count,
-        taken_at=taken_at,
-        skipped=skipped,
-        source=source,
-        raw_text=raw_text,
-        prompt_id=prompt_id,
-        group=group,
-        now=now or taken_at,
-    )
-    return notices
-
-
-async def _add_dose(
-    session: AsyncSession,
-    user: User,
-    *,
-    amount_mg: float | None,
-    count: int | None,
-    taken_at: datetime,
-    skipped: bool,
-    source: str,
-    raw_text: str,
-    prompt_id: int | None,
-    group: int | None,
-    now: datetime,
 ) -> tuple[Dose, list[str]]:
+    """Store a dose; returns it with the safety notices to show (upper limit, spacing)."""
+    now = now or taken_at
     if amount_mg is None and count and not skipped:
         amount_mg = count * user.capsule_mg
     if amount_mg is None and not skipped:
@@ -552,7 +523,7 @@ async def _spacing_notices_for_dose(
 async def _store_dose(msg: _Message, entry: dict[str, Any]) -> None:
     amount = entry.get("amount_mg")
     count = entry.get("count")
-    dose, notices = await _add_dose(
+    dose, notices = await record_dose(
         msg.session,
         msg.user,
         amount_mg=elemental_mg(msg.user, float(amount)) if amount is not None else None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import traceback
 
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application
@@ -22,9 +22,8 @@ log = logging.getLogger(__name__)
 
 
 def _is_database_down(error: BaseException | None) -> bool:
-    return isinstance(error, OperationalError | DBAPIError | ConnectionError | OSError) and not (
-        isinstance(error, TelegramError)
-    )
+    # A refused connection surfaces as OSError from the driver, or wrapped by SQLAlchemy.
+    return isinstance(error, DBAPIError | OSError)
 
 
 async def on_error(update: object, ctx: Context) -> None:

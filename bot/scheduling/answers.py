@@ -136,7 +136,7 @@ async def answer_dose(
     if not await _win(session, prompt, now, outcome):
         return Reply(toast=pt.toast_already(prompt.outcome))
     _clear_awaiting(user, prompt)
-    notices = await entries.record_dose(
+    _dose, notices = await entries.record_dose(
         session,
         user,
         amount_mg=amount,
@@ -206,7 +206,7 @@ async def dose_amount_text(
         user.awaiting = None
         return None
     user.awaiting = None
-    notices = await entries.record_dose(
+    _dose, notices = await entries.record_dose(
         session,
         user,
         amount_mg=amount_mg,
