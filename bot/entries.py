@@ -399,8 +399,6 @@ async def record_dose(
         amount_mg = count * user.capsule_mg
     if amount_mg is None and not skipped:
         amount_mg = _planned_amount(user, taken_at)
-    if user.magnesium_start is None and not skipped:
-        user.magnesium_start = taken_at.astimezone(ZoneInfo(user.timezone)).date()
     dose = Dose(
         user_id=user.id,
         taken_at=taken_at,

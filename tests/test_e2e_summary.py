@@ -120,3 +120,26 @@ async def test_privacy_says_what_is_stored_and_how_to_get_it_back(harness: Harne
     text = reply.plain_text or ""
     assert "/export" in text and "/delete" in text
     assert "Logs never contain what you write" in text
+
+
+async def test_a_diary_written_through_the_chat_gives_the_right_verdict(harness: Harness) -> None:
+    """Messages dated in the past, as after a long import or downtime; the first dose
+    (logged after later ones) starts 'on magnesium'."""
+    await harness.say("/timezone Europe/Berlin")
+    today = datetime.now(BERLIN).replace(hour=20, minute=0, second=0, microsecond=0)
+
+    def days_ago(n: int) -> datetime:
+        return today - timedelta(days=n)
+
+    for n in (88, 80, 72, 64):  # 4 migraine days in the 28 days before magnesium
+        await harness.say("migraine from 10am to 4pm, 6/10", date=days_ago(n))
+    await harness.say("migraine from 9am to 1pm 5/10", date=days_ago(40))
+    await harness.say("mag 200", date=days_ago(30))
+    await harness.say("mag 200", date=days_ago(60))  # the first dose, logged late
+    await harness.say("migraine from 9am to 1pm 5/10", date=days_ago(20))
+    replies = await harness.say("/summary all", replies=2)
+    text = replies[0].plain_text or ""
+    # 4 days in 28 before; 2 days in the 61 days from the first dose to today
+    assert "4.0 before → 0.9 on magnesium" in text, text
+    assert "responder" in text
+    harness.emu.assert_no_failed_calls()
