@@ -6,6 +6,7 @@ from rows. HTML: everything that came from the person is escaped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -192,6 +193,16 @@ NO_OPEN_ATTACK = (
     "I don't see a headache in progress. Is this a new one? Tap to log it, or write e.g. "
     "<i>migraine since 2pm 6/10</i>."
 )
+
+
+def impossible_date(written: str) -> str:
+    shown = re.sub(r"\s*([-/.])\s*", r"\1", written).title()
+    return (
+        f"There's no {esc(shown)} on the calendar, so I haven't saved this. "
+        "Please send it again with the right date, e.g. <i>headache on March 3 from 2pm to 6pm</i>."
+    )
+
+
 NOTHING_TO_END = (
     "I don't see a headache in progress to close. To log one that's already over, write "
     "e.g. <i>headache from 9am to 1pm, 5/10</i>."

@@ -331,3 +331,14 @@ async def test_double_taps_never_draw_a_refused_edit_and_undo_stays(harness: Har
     [attack] = await _rows(harness, Attack)
     assert attack.peak_intensity == 5  # a lower tap does not lower the peak
     harness.emu.assert_no_failed_calls()
+
+
+async def test_an_impossible_date_is_refused_clearly_and_nothing_is_stored(
+    harness: Harness,
+) -> None:
+    replies = await harness.say("headache on February 30 from 2pm to 6pm")
+    assert "no February 30 on the calendar" in (replies[0].plain_text or "")
+    replies = await harness.say("migraine 7/10 on 2026-13-45")
+    assert "no 2026-13-45 on the calendar" in (replies[0].plain_text or "")
+    assert await _rows(harness, Attack) == []
+    harness.emu.assert_no_failed_calls()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -217,3 +218,23 @@ def test_pain_numbers_are_not_times() -> None:
     assert (a["intensity"], a["started_at"]) == (3, None)
     u = parse("migraine went from 8 to 3", now, "Europe/Paris")[0]
     assert u == {"type": "attack_update", "intensity": 3, "at": PARIS_5PM}
+
+
+@pytest.mark.parametrize(
+    ("text", "tz", "found"),
+    [
+        ("headache on February 30 from 2pm to 6pm", "Europe/Paris", ["february 30"]),
+        ("30 feb migraine", "Europe/Paris", ["30 feb"]),
+        ("migraine 7/10 on 2026-13-45", "Europe/Paris", ["2026 - 13 - 45"]),
+        ("migraine on 31/04/2026", "Europe/Paris", ["31 / 04 / 2026"]),
+        ("headache on 2/30/2026", "America/New_York", ["2 / 30 / 2026"]),
+        ("headache on March 3 from 2pm to 6pm", "Europe/Paris", []),
+        ("migraine 7/10", "Europe/Paris", []),
+        ("headache on 29 February 2028", "Europe/Paris", []),
+    ],
+)
+def test_impossible_calendar_dates_are_found(text: str, tz: str, found: list[str]) -> None:
+    from bot.domain.parsing import impossible_dates
+
+    now = datetime(2026, 5, 5, 12, 0, tzinfo=ZoneInfo(tz))
+    assert impossible_dates(text, now, tz) == found

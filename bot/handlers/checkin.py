@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +23,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from bot import callbacks, entries, texts
 from bot import texts_entries as tx
 from bot.context import Context
-from bot.domain.parsing import parse
+from bot.domain.parsing import impossible_dates, parse
 from bot.domain.redflags import red_flags
 from bot.handlers import history, onboarding, settings_cmds
 from bot.handlers.common import Rows, edit, load_or_create_user, reply, send_all
@@ -133,6 +134,12 @@ async def on_text(update: Update, ctx: Context) -> None:
     async with ctx.bot_data.sessions.begin() as session:
         user = await load_or_create_user(session, update, now)
         answered = await _awaited_answer(update, ctx, session, user, text)
+        bad_dates = impossible_dates(
+            text, sent_at.astimezone(ZoneInfo(user.timezone)), user.timezone
+        )
+        if answered is None and bad_dates:
+            # logging it on some other day would be worse than asking again
+            answered = [(tx.impossible_date(bad_dates[0]), None)]
         if answered is None:
             parsed = parse(text, sent_at, user.timezone)
             if (user.awaiting or "").startswith("morning:"):

@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.parsing.amounts import parse_dose_amount
-from bot.domain.parsing.extract import parse_message
+from bot.domain.parsing.extract import normalized, parse_message, us_dates
+from bot.domain.parsing.times import impossible_dates as _impossible
 
 Entry = dict[str, Any]
 
@@ -27,4 +28,9 @@ def parse(text: str, now: datetime, tz: str) -> list[Entry]:
     return parse_message(text, now, tz)
 
 
-__all__ = ["Entry", "parse", "parse_dose_amount"]
+def impossible_dates(text: str, now: datetime, tz: str) -> list[str]:
+    """Dates in `text` that do not exist on the calendar ("February 30"), as written."""
+    return _impossible(normalized(text[:2000]), now.date(), us_dates(tz))
+
+
+__all__ = ["Entry", "impossible_dates", "parse", "parse_dose_amount"]

@@ -447,7 +447,7 @@ def _clamp(x: float, lo: float, hi: float) -> float:
     return max(lo, min(hi, x))
 
 
-def _us_dates(tz: str) -> bool:
+def us_dates(tz: str) -> bool:
     return tz.startswith(("US/", "America/", "Canada/")) and not any(
         c in tz
         for c in (
@@ -534,7 +534,7 @@ class Parser:
         if not s.strip() or (_QUESTION.match(s) and "?" in s):
             return []
         self.times, time_spans, self.durations = find_times(
-            s, self.now, self.zone, self.d.clause_of, self.d.clause_starts, _us_dates(self.tz)
+            s, self.now, self.zone, self.d.clause_of, self.d.clause_starts, us_dates(self.tz)
         )
         self.d.claimed.extend(time_spans)
         self.time_spans = time_spans

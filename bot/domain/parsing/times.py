@@ -347,6 +347,37 @@ def _day_refs(s: str, now: datetime, us_dates: bool) -> list[_Day]:
     return out
 
 
+_CALENDAR_KINDS = ("md", "dm", "iso", "numeric")
+
+
+def impossible_dates(s: str, today: date, us_dates: bool) -> list[str]:
+    """Calendar dates in normalised text that do not exist ("february 30", "2026 - 13 - 45").
+
+    The parser skips them; the bot says so instead of logging on another day.
+    """
+    found = []
+    for pattern, kind in DAY_PATTERNS:
+        if kind not in _CALENDAR_KINDS:
+            continue
+        for m in pattern.finditer(s):
+            g = m.groupdict()
+            if kind in ("md", "dm"):
+                month, day, year = MONTHS[g["mon"]], int(g["day"]), g.get("year")
+            elif kind == "iso":
+                month, day, year = int(g["m"]), int(g["d"]), g["y"]
+            elif g.get("a") and g.get("year"):  # only full numeric dates are unambiguous
+                a, b = int(g["a"]), int(g["b"])
+                month, day = (a, b) if us_dates else (b, a)
+                if month > 12 >= day:
+                    month, day = day, month
+                year = g["year"]
+            else:
+                continue
+            if not 1 <= month <= 12 or _safe_date(year, month, day, today) is None:
+                found.append(m.group(0))
+    return found
+
+
 def _safe_date(year: str | None, month: int, day: int, today: date) -> date | None:
     try:
         if year:
