@@ -342,3 +342,16 @@ async def test_an_impossible_date_is_refused_clearly_and_nothing_is_stored(
     assert "no 2026-13-45 on the calendar" in (replies[0].plain_text or "")
     assert await _rows(harness, Attack) == []
     harness.emu.assert_no_failed_calls()
+
+
+async def test_a_medicine_for_the_attack_is_stored_at_the_time_it_was_taken(
+    harness: Harness,
+) -> None:
+    await _berlin_user(harness)
+    sent = datetime(2026, 5, 4, 17, 0, tzinfo=BERLIN)
+    await harness.say("migraine since 2pm 7/10, took sumatriptan 50mg at 3pm", date=sent)
+    [attack] = await _rows(harness, Attack)
+    [med] = await _rows(harness, MedicationTaken)
+    assert (med.name, med.dose_mg, med.attack_id) == ("sumatriptan", 50, attack.id)
+    assert med.taken_at == datetime(2026, 5, 4, 15, 0, tzinfo=BERLIN)
+    assert med.med_class == "triptan"

@@ -414,8 +414,16 @@ def test_medicine_taken_for_an_attack_goes_into_the_attack() -> None:
     result = entries("took 50mg imitrex and 500mg naproxen for my migraine")
     assert [e["type"] for e in result] == ["attack"]
     assert result[0]["medications"] == [
-        {"name": "sumatriptan", "dose_mg": 50},
-        {"name": "naproxen", "dose_mg": 500},
+        {"name": "sumatriptan", "dose_mg": 50, "taken_at": None},
+        {"name": "naproxen", "dose_mg": 500, "taken_at": None},
+    ]
+
+
+def test_the_time_a_medicine_for_an_attack_was_taken_is_kept() -> None:
+    [attack] = entries("migraine since 2pm, took sumatriptan at 3pm")
+    assert attack["started_at"] == "2026-05-05T14:00:00+02:00"
+    assert attack["medications"] == [
+        {"name": "sumatriptan", "dose_mg": None, "taken_at": "2026-05-05T15:00:00+02:00"}
     ]
 
 

@@ -979,6 +979,8 @@ class Parser:
             return self._update(intensity)
 
         meds = [a for a in self._anchors("med") if not d.negated(a.start, a.end, 2)]
+        # when the medicine was taken matters for the 2-hour response ("took it at 3pm")
+        med_taken = next((t.at for t in self._times_for("med") if t.role != "range"), None)
         self.meds_in_attack = True
         return {
             "type": "attack",
@@ -989,7 +991,11 @@ class Parser:
             "symptoms": sorted(symptoms),
             "triggers": sorted(self._triggers()),
             "medications": [
-                {"name": a.text, "dose_mg": _num(a.value) if a.value is not None else None}
+                {
+                    "name": a.text,
+                    "dose_mg": _num(a.value) if a.value is not None else None,
+                    "taken_at": _iso(med_taken),
+                }
                 for a in meds
             ],
         }
