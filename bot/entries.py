@@ -538,23 +538,40 @@ async def _store_dose(msg: _Message, entry: dict[str, Any]) -> None:
     msg.out.notices += notices
 
 
+SLEEP_FIELDS = ("quality", "hours", "awakenings", "onset_minutes", "restless_legs", "cramps")
+
+
 async def _store_sleep(msg: _Message, entry: dict[str, Any]) -> None:
+    """One row per night: a second message about the same night fills in the first."""
     night = (msg.sent_at.astimezone(ZoneInfo(msg.user.timezone)) - NIGHT_ROLLOVER).date()
-    row = await msg.add(
-        Sleep(
-            user_id=msg.user.id,
-            night=night,
-            quality=entry.get("quality"),
-            hours=entry.get("hours"),
-            awakenings=entry.get("awakenings"),
-            onset_minutes=entry.get("onset_minutes"),
-            restless_legs=bool(entry.get("restless_legs")),
-            cramps=bool(entry.get("cramps")),
-            raw_text=msg.raw,
-            recorded_at=msg.sent_at,
-        ),
-        "sleep",
-    )
+    given = {f: entry.get(f) for f in SLEEP_FIELDS if entry.get(f) not in (None, False)}
+    row = (
+        await msg.session.scalars(
+            select(Sleep)
+            .where(Sleep.user_id == msg.user.id, Sleep.night == night)
+            .order_by(Sleep.id.desc())
+            .limit(1)
+        )
+    ).first()
+    if row is None:
+        row = await msg.add(
+            Sleep(
+                user_id=msg.user.id,
+                night=night,
+                restless_legs=False,
+                cramps=False,
+                raw_text=msg.raw,
+                recorded_at=msg.sent_at,
+                **given,
+            ),
+            "sleep",
+        )
+    else:
+        before = {f: getattr(row, f) for f in [*given, "raw_text"]}
+        for field, value in given.items():
+            setattr(row, field, value)
+        row.raw_text = f"{row.raw_text}\n{msg.raw}".strip()
+        _journal(msg.session, msg.user, msg.group, "sleep_merge", row.id, msg.now, before=before)
     msg.out.lines.append(tx.sleep_line(row))
 
 
@@ -677,6 +694,12 @@ async def undo_entry(session: AsyncSession, user: User, entry: JournalEntry, now
                     )
                 )
             description = tx.UNDONE_MERGE
+    elif kind == "sleep_merge":
+        night = await session.get(Sleep, entry.row_id)
+        if night is not None and night.user_id == user.id:
+            for field, value in (effects.get("before") or {}).items():
+                setattr(night, field, value)
+            description = tx.sleep_line(night)
     elif kind == "attack_update":
         attack = await session.get(Attack, effects.get("attack_id") or 0)
         if attack is not None and attack.user_id == user.id:

@@ -355,3 +355,18 @@ async def test_a_medicine_for_the_attack_is_stored_at_the_time_it_was_taken(
     assert (med.name, med.dose_mg, med.attack_id) == ("sumatriptan", 50, attack.id)
     assert med.taken_at == datetime(2026, 5, 4, 15, 0, tzinfo=BERLIN)
     assert med.med_class == "triptan"
+
+
+async def test_two_messages_about_one_night_make_one_night_and_undo_restores_it(
+    harness: Harness,
+) -> None:
+    await _berlin_user(harness)
+    morning = datetime.now(BERLIN).replace(hour=7, minute=30, second=0, microsecond=0)
+    await harness.say("slept badly", date=morning)
+    await harness.say("woke up 3 times, slept 5 hours", date=morning + timedelta(minutes=5))
+    [night] = await _rows(harness, Sleep)
+    assert (night.quality, night.awakenings, night.hours) == (2, 3, 5)
+    await harness.say("/undo")
+    [night] = await _rows(harness, Sleep)
+    assert (night.quality, night.awakenings, night.hours) == (2, None, None)
+    assert night.raw_text == "slept badly"
