@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from bot import texts
+from bot.emulator.server import BotApiEmulator
 from storage import queries
+from storage.db import make_engine, make_sessionmaker
 from storage.models import Prompt, User
-from tests.conftest import USER, Harness
+from tests.conftest import USER, Harness, start_bot, stop_bot
 
 
 async def _user(h: Harness) -> User:
@@ -253,3 +256,23 @@ async def test_an_unreadable_answer_to_a_question_says_what_it_wants(harness: Ha
     assert user.timezone == "UTC" and user.awaiting == "ob:tz"
     await harness.say("Tokyo")
     assert (await _user(harness)).timezone == "Asia/Tokyo"
+
+
+async def test_the_allow_list_keeps_strangers_out(emulator: BotApiEmulator, tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'private.db'}"
+    app = await start_bot(emulator, url, allowed_users=frozenset({USER}))
+    try:
+        emulator.user_says(4040, "migraine 6/10")
+        [refused] = await emulator.wait_for_messages(4040, 1)
+        emulator.user_says(USER, "migraine 6/10")
+        [welcome] = await emulator.wait_for_messages(USER, 1)
+    finally:
+        await stop_bot(app)
+    assert refused.plain_text == texts.NOT_ALLOWED
+    assert "Migraine 6/10" in (welcome.plain_text or "")
+    engine = make_engine(url)
+    try:
+        async with make_sessionmaker(engine)() as s:
+            assert await s.get(User, 4040) is None
+    finally:
+        await engine.dispose()
