@@ -23,6 +23,9 @@ async def load_diary(session: AsyncSession, user: m.User) -> d.Diary:
     ).all()
     sleep = (await session.scalars(select(m.Sleep).where(m.Sleep.user_id == uid))).all()
     anxiety = (await session.scalars(select(m.Anxiety).where(m.Anxiety.user_id == uid))).all()
+    changes = (
+        await session.scalars(select(m.DosePlanChange).where(m.DosePlanChange.user_id == uid))
+    ).all()
     effects = (await session.scalars(select(m.SideEffect).where(m.SideEffect.user_id == uid))).all()
     return d.Diary(
         tz=user.timezone,
@@ -65,4 +68,5 @@ async def load_diary(session: AsyncSession, user: m.User) -> d.Diary:
         ],
         anxiety=[d.Anxiety(x.at, x.level) for x in anxiety],
         side_effects=[d.SideEffect(x.at, tuple(x.effects)) for x in effects],
+        plan_changes=[d.PlanChange(c.effective_on, c.doses_per_day) for c in changes],
     )

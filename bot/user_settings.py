@@ -40,7 +40,7 @@ async def set_timezone(
 async def set_dose(session: AsyncSession, ctx: Context, user: User, args: list[str]) -> list[str]:
     parsed = commands.parse_dose_plan(args)
     pairs = [(elemental_mg(user, d.amount_mg), d.at) for d in parsed or []]
-    await queries.set_dose_plan(session, user, pairs)
+    await queries.set_dose_plan(session, user, pairs, on=local_now(user, ctx).date())
     await plan.replan_user(session, user, ctx.bot_data.clock.now())
     out = [texts.dose_set(pairs)]
     total = sum(mg for mg, _ in pairs)

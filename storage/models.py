@@ -103,6 +103,19 @@ class DosePlanItem(Base):
     user: Mapped[User] = relationship(back_populates="dose_plan")
 
 
+class DosePlanChange(Base):
+    """How many doses a day the plan had from a local day on, so past adherence is
+    judged against the plan of the time, not today's."""
+
+    __tablename__ = "dose_plan_change"
+    __table_args__ = (UniqueConstraint("user_id", "effective_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    effective_on: Mapped[date] = mapped_column(Date)
+    doses_per_day: Mapped[int] = mapped_column(Integer)
+
+
 class Dose(Base):
     __tablename__ = "dose"
     __table_args__ = (CheckConstraint("status IN ('taken', 'skipped')", name="status"),)
@@ -286,6 +299,7 @@ class ProcessedUpdate(Base):
 USER_TABLES: tuple[type[Base], ...] = (
     User,
     DosePlanItem,
+    DosePlanChange,
     Dose,
     Attack,
     AttackUpdate,

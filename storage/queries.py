@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import USER_TABLES, DosePlanItem, ProcessedUpdate, User
+from storage.models import USER_TABLES, DosePlanChange, DosePlanItem, ProcessedUpdate, User
 
 DEFAULT_PLAN = ((200.0, time(21, 30)),)
 
@@ -32,13 +33,29 @@ async def create_user(session: AsyncSession, user_id: int, chat_id: int, now: da
     )
     session.add(user)
     await session.flush()
+    await record_plan_change(session, user_id, now.date(), len(DEFAULT_PLAN))  # zone is UTC
     return user
 
 
-async def set_dose_plan(session: AsyncSession, user: User, plan: list[tuple[float, time]]) -> None:
+async def set_dose_plan(
+    session: AsyncSession, user: User, plan: list[tuple[float, time]], *, on: date | None = None
+) -> None:
+    """Replace the plan, and remember from which local day it holds (for past adherence)."""
     await session.execute(delete(DosePlanItem).where(DosePlanItem.user_id == user.id))
     await session.flush()
     user.dose_plan = [DosePlanItem(amount_mg=mg, local_time=at) for mg, at in plan]
+    day = on or datetime.now(UTC).astimezone(ZoneInfo(user.timezone)).date()
+    await record_plan_change(session, user.id, day, len(plan))
+
+
+async def record_plan_change(session: AsyncSession, user_id: int, day: date, doses: int) -> None:
+    """The plan's doses a day from `day` on; a second change the same day replaces the first."""
+    await session.execute(
+        delete(DosePlanChange).where(
+            DosePlanChange.user_id == user_id, DosePlanChange.effective_on == day
+        )
+    )
+    session.add(DosePlanChange(user_id=user_id, effective_on=day, doses_per_day=doses))
     await session.flush()
 
 

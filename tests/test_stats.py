@@ -19,6 +19,7 @@ from bot.domain.diary import (
     Diary,
     Dose,
     MedicationTaken,
+    PlanChange,
     PlannedDose,
     SideEffect,
     Sleep,
@@ -577,3 +578,26 @@ def test_period_bounds_end_with_today_and_all_starts_at_the_first_day() -> None:
 def test_naive_datetimes_are_refused_at_the_door() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         Dose(datetime(2025, 6, 1, 21, 30))
+
+
+def test_adherence_follows_the_plan_in_force_on_each_day() -> None:
+    # 10 days on magnesium: one dose a day for 5 days, then two a day for 5 days.
+    # Every day one dose was taken: 5 of 5, then 5 of 10 -> 10 of 15 planned.
+    tz = "Europe/Berlin"
+    start = date(2026, 3, 2)
+    doses = [Dose(taken_at=local(start + timedelta(days=i), "21:30", tz)) for i in range(10)]
+    diary = Diary(
+        tz=tz,
+        created_at=local(start, "08:00", tz),
+        magnesium_start=start,
+        dose_plan=(PlannedDose(time(8, 0), 200.0), PlannedDose(time(21, 30), 200.0)),
+        doses=doses,
+        plan_changes=(
+            PlanChange(effective_on=start, doses_per_day=1),
+            PlanChange(effective_on=start + timedelta(days=5), doses_per_day=2),
+        ),
+    )
+    now = local(start + timedelta(days=9), "23:00", tz)
+    figures = period_stats(diary, start, start + timedelta(days=10), now).doses
+    assert (figures.planned, figures.taken) == (15, 10)
+    assert figures.adherence == pytest.approx(10 / 15)

@@ -19,6 +19,7 @@ from storage.models import (
     Attack,
     AttackUpdate,
     Dose,
+    DosePlanChange,
     JournalEntry,
     MedicationTaken,
     Prompt,
@@ -177,3 +178,21 @@ async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> No
 )
 def test_database_urls_people_paste_get_async_drivers(given: str, expected: str) -> None:
     assert normalise_url(given) == expected
+
+
+async def test_the_plan_history_keeps_one_change_per_day(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as s:
+        user = await queries.create_user(s, 1, 1, NOW)
+        later = NOW.date() + timedelta(days=10)
+        await queries.set_dose_plan(s, user, [(100.0, time(8, 0))], on=later)
+        await queries.set_dose_plan(s, user, [(100.0, time(8, 0)), (100.0, time(20, 0))], on=later)
+    async with sessions() as s:
+        changes = (
+            await s.scalars(select(DosePlanChange).order_by(DosePlanChange.effective_on))
+        ).all()
+    assert [(c.effective_on, c.doses_per_day) for c in changes] == [
+        (NOW.date(), 1),
+        (NOW.date() + timedelta(days=10), 2),
+    ]

@@ -62,6 +62,14 @@ class PlannedDose:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanChange:
+    """How many doses a day were planned from `effective_on` (a local day) until the next change."""
+
+    effective_on: date
+    doses_per_day: int
+
+
+@dataclass(frozen=True, slots=True)
 class AttackUpdate:
     """A follow-up answer: pain now (0-10), relief words, or "gone"."""
 
@@ -182,7 +190,8 @@ class Diary:
 
     `magnesium_start` is the date set at onboarding; when None the first taken
     dose's local date is used. `dose_plan` is the current plan and is applied
-    to every past day (the diary keeps no plan history). `created_at` is when
+    to every past day unless `plan_changes` says what was planned when (the
+    earliest change also covers the days before it). `created_at` is when
     the person started the bot: with the first entry it marks the start of the
     observed time, which the rates per 28 days are divided by.
     """
@@ -197,6 +206,7 @@ class Diary:
     sleep: Sequence[Sleep] = ()
     anxiety: Sequence[Anxiety] = ()
     side_effects: Sequence[SideEffect] = field(default=())
+    plan_changes: Sequence[PlanChange] = ()
 
     def __post_init__(self) -> None:
         _require_aware(self.created_at, "Diary.created_at")

@@ -64,6 +64,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -420,6 +421,9 @@ class _Prepared:
         self.plan_mg_per_day: float | None = sum(amounts) if amounts else None
         self.plan_mean_mg: float | None = sum(amounts) / len(amounts) if amounts else None
         self.plan_last_time: time | None = max((p.local_time for p in plan), default=None)
+        changes = sorted(diary.plan_changes, key=lambda c: c.effective_on)
+        self._change_days = [c.effective_on for c in changes]
+        self._change_counts = [c.doses_per_day for c in changes]
 
         def day_of(at: datetime) -> date:
             return at.astimezone(tz).date()
@@ -538,6 +542,13 @@ class _Prepared:
         lo = max(start, self.first_day)
         hi = min(end, self.today + _DAY)
         return lo, max(lo, hi)
+
+    def planned_on(self, day: date) -> int:
+        """Doses planned on a local day: the plan in force then, else the current one."""
+        if not self._change_days:
+            return self.plan_n
+        i = bisect_right(self._change_days, day) - 1
+        return self._change_counts[max(i, 0)]
 
     def complete_dose_day_end(self) -> date:
         """The first day whose doses are not all due yet (today, or tomorrow)."""
@@ -757,19 +768,20 @@ def _dose_stats(prep: _Prepared, start: date, end: date) -> DoseStats:
             if entry.mg > UPPER_LIMIT_MG_PER_DAY:
                 above += 1
 
-    days = taken = dosing_days = 0
+    days = taken = dosing_days = planned = 0
     mg_total = 0.0
     if prep.magnesium_start is not None:
         day = max(lo, prep.magnesium_start)
         stop = min(hi, prep.complete_dose_day_end())
         if day < stop:
             days = (stop - day).days
+            planned = sum(prep.planned_on(day + timedelta(days=i)) for i in range(days))
             for d, entry in prep.dose_days.items():
                 if day <= d < stop and entry.taken:
                     dosing_days += 1
                     mg_total += entry.mg
-                    taken += min(entry.taken, prep.plan_n) if prep.plan_n else entry.taken
-    planned = prep.plan_n * days
+                    # doses beyond the day's plan (or on a day with none) are not adherence
+                    taken += min(entry.taken, prep.planned_on(d))
     return DoseStats(
         planned_per_day=prep.plan_n,
         plan_mg_per_day=prep.plan_mg_per_day,

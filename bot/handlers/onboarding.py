@@ -165,7 +165,7 @@ async def _apply_choice(
         )
     if step == "dose" and value in ("default", "off"):
         new_plan = list(queries.DEFAULT_PLAN) if value == "default" else []
-        await queries.set_dose_plan(session, user, new_plan)
+        await queries.set_dose_plan(session, user, new_plan, on=local_now(user, ctx).date())
         await plan.replan_user(session, user, now)
         return texts.dose_plan_text(new_plan), _advance(user, "dose")
     if step == "start" and value in ("today", "notyet", "earlier"):
