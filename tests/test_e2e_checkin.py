@@ -370,3 +370,13 @@ async def test_two_messages_about_one_night_make_one_night_and_undo_restores_it(
     [night] = await _rows(harness, Sleep)
     assert (night.quality, night.awakenings, night.hours) == (2, None, None)
     assert night.raw_text == "slept badly"
+
+
+async def test_a_photo_with_a_caption_is_read_like_a_message(harness: Harness) -> None:
+    before = len(harness.emu.messages(USER))
+    harness.emu.user_sends_photo(USER, caption="migraine 6/10, nausea")
+    await harness.emu.wait_for_messages(USER, before + 1)
+    await harness.settle()
+    [attack] = await _rows(harness, Attack)
+    assert (attack.peak_intensity, attack.symptoms) == (6, ["nausea"])
+    assert "Migraine 6/10" in (harness.last().plain_text or "")

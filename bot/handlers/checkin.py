@@ -123,9 +123,10 @@ async def _awaited_answer(
 async def on_text(update: Update, ctx: Context) -> None:
     """Understand a check-in, store it, and say what was understood."""
     message = update.message
-    if message is None or message.text is None:
+    written = message and (message.text or message.caption)  # a photo's caption counts too
+    if message is None or not written:
         return
-    text = message.text[:MAX_TEXT]
+    text = written[:MAX_TEXT]
     now = ctx.bot_data.clock.now()
     sent_at = message_time(message, now)
     flags = red_flags(text)
@@ -326,7 +327,10 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_checkin_button, pattern=r"^ci:"))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edited))
     app.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, on_text)
+        MessageHandler(
+            (filters.TEXT | filters.CAPTION) & ~filters.COMMAND & filters.UpdateType.MESSAGE,
+            on_text,
+        )
     )
     app.add_handler(
         MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, on_unknown_command)
