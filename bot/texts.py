@@ -6,7 +6,7 @@ import html
 from collections.abc import Iterable
 from datetime import date, time
 
-UPPER_LIMIT_MG = 350
+from bot.domain.safety import UPPER_LIMIT_MG
 
 
 def esc(text: object) -> str:
@@ -105,7 +105,7 @@ HELP = (
     "/followup 2h 4h · /quiet 23:00 07:00 · /morning 07:30 · /morning off\n"
     "/pause · /resume\n"
     "<b>Your data</b>: /privacy · /export · /delete\n\n"
-    f"Safety: the upper limit for magnesium from supplements is {UPPER_LIMIT_MG} mg a day "
+    f"Safety: the upper limit for magnesium from supplements is {UPPER_LIMIT_MG:g} mg a day "
     "(higher migraine doses are used under a clinician's guidance).\n"
     f"{NOT_ADVICE}"
 )
@@ -149,7 +149,7 @@ def dose_set(plan: list[tuple[float, time]]) -> str:
 
 def plan_over_limit(total: float) -> str:
     return (
-        f"ℹ️ That plan is {mg(total)} a day, above the {UPPER_LIMIT_MG} mg upper limit for "
+        f"ℹ️ That plan is {mg(total)} a day, above the {UPPER_LIMIT_MG:g} mg upper limit for "
         "magnesium from supplements. Doses of 400–600 mg are used for migraine under "
         "clinical guidance: please agree this dose with your clinician."
     )

@@ -30,6 +30,7 @@ from bot.domain.chart import render_chart
 from bot.domain.diary import Diary
 from bot.domain.stats import (
     MIN_BASELINE_DAYS,
+    UPPER_LIMIT_MG_PER_DAY,
     AttackRow,
     DoseStats,
     PeriodStats,
@@ -468,5 +469,12 @@ def _dose_table(pdf: FPDF, weeks: Sequence[tuple[date, date, DoseStats]]) -> Non
     if not rows:
         _paragraph(pdf, "No doses logged in the last 90 days.")
         return
-    header = ["Week", "Taken", "Skipped", "Adherence", "Mean mg/day", "Days > 350 mg"]
+    header = [
+        "Week",
+        "Taken",
+        "Skipped",
+        "Adherence",
+        "Mean mg/day",
+        f"Days > {UPPER_LIMIT_MG_PER_DAY:g} mg",
+    ]
     _table(pdf, header, rows, (52, 20, 20, 35, 28, 25))

@@ -94,10 +94,11 @@ from bot.domain.medicines import (
     canonical_name,
     medication_class,
 )
+from bot.domain.safety import UPPER_LIMIT_MG
 
 # Tolerable upper intake level for magnesium from supplements, adults
 # (US NIH ODS), elemental mg per day (DESIGN §7).
-UPPER_LIMIT_MG_PER_DAY = 350.0
+UPPER_LIMIT_MG_PER_DAY = UPPER_LIMIT_MG  # the supplement upper limit (safety.py)
 
 RATE_DAYS = 28  # rates are "per 28 days", the unit of migraine trials
 MIN_BASELINE_DAYS = 28
