@@ -73,6 +73,7 @@ from enum import StrEnum
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from bot.domain import safety
 from bot.domain.diary import (
     HEADACHE,
     MIGRAINE,
@@ -129,8 +130,8 @@ MIN_NIGHTS_PER_GROUP = 3
 POOR_SLEEP_QUALITY = 2
 POOR_SLEEP_HOURS = 6.0
 
-GI_EFFECTS = frozenset({"diarrhea", "stomach_upset", "nausea"})
-GI_RECURRENCE_WINDOW = timedelta(days=7)
+GI_EFFECTS = safety.GI_EFFECTS
+GI_RECURRENCE_WINDOW = safety.GI_WINDOW
 
 PERIODS = ("7d", "30d", "90d", "365d", "all")
 _PERIOD_RE = re.compile(r"^(\d{1,4})d$")
