@@ -34,6 +34,19 @@ _QUESTION = re.compile(
     r"|may"
     r"|am i|any)\b"
 )
+# questions people type without the "?": "what is the max dose of ibuprofen"
+_QUESTION_NO_MARK = re.compile(
+    r"^(?:what is|what are|what about|how (?:much|many|long|often|do|does|can|should|is|are)"
+    r"|can i|could i|should i|do i|does (?:it|magnesium|mag)|is it|is there|is magnesium"
+    r"|are there)\b"
+)
+# someone else's headache is not the writer's diary: "my friend gets migraines too"
+_OTHER_PERSON = re.compile(
+    r"^(?:my (?:friend|mate|wife|husband|partner|boyfriend|girlfriend|son|daughter|kid|child"
+    r"|mum|mom|mother|dad|father|sister|brother|colleague|coworker|boss|gran|grandma|grandad"
+    r"|aunt|uncle|cousin|flatmate|roommate)s?|(?:he|she|they) (?:has|have|had|gets?|got|is|are"
+    r"|was|were))\b(?! and i\b)(?!.*\b(?:i|me|my|i am|i have|i had)\b)"
+)
 _CAUSAL = {
     "after",
     "from",
@@ -205,17 +218,18 @@ _AWAKE_ZERO = re.compile(
     r"|(?:woke|wake ?ups|awakenings) 0(?: times)?|0 (?:awakenings|wake ?ups)|without waking)\b"
 )
 _ONSET = re.compile(
-    r"\b(?:fell|fall|falling|get|got|getting|went|drifted|dropped) (?:off )?(?:to )?(?:asleep"
+    r"\b(?:fell|fall|falling|get|got|getting|went|drifted|dropped|nodded|dozed|drop|drift)"
+    r" (?:off )?(?:to )?(?:asleep"
     r"|sleep|off)"
     r" (?:in|after|within) (?:about |around |like |roughly |maybe |over |under |only |just )?"
     r"(?P<n>\d+(?:\.\d+)?) ?(?P<u>minutes?|m|hours?|h)\b"
     r"|\btook (?:me )?(?:about |around |like |roughly |over |almost |maybe |nearly |only |just )?"
     r"(?P<n2>\d+(?:\.\d+)?) ?(?P<u2>minutes?|m|hours?|h) to (?:fall |get to |go to |drift off to "
-    r"|get )?"
+    r"|get |drop |drift |nod |doze )?"
     r"(?:asleep|sleep|off)\b"
     r"|\b(?:sleep onset|onset)(?: was| of| :)? (?P<n3>\d+) ?(?P<u3>minutes?|m|hours?|h)\b"
     r"|\btook (?:me )?(?:ages|forever|a while|long|so long|a long time) to (?:fall |get to "
-    r"|go to )?(?:asleep|sleep)"
+    r"|go to )?(?:asleep|sleep|drop off|drift off|nod off|doze off|get off)"
     r"(?: ,| -)? (?:about |around |like |maybe |nearly |over "
     r"|almost )?(?P<n4>\d+(?:\.\d+)?) ?(?P<u4>minutes?|m|hours?|h)\b"
 )
@@ -325,6 +339,14 @@ _SLEEP_Q_AFTER = re.compile(
     r" (?P<mod>(?:(?:not|really|very|so|pretty|quite|super|fairly|rather|a|kind of|kinda|bit|too"
     r"|like|extremely"
     r"|incredibly) )*)(?P<q>" + _QW + r")\b"
+)
+# "slept 7.5 hours, pretty good", "slept 6h badly": the quality word after the hours
+_SLEEP_Q_HOURS = re.compile(
+    r"\b(?:slept|sleep|sleeping|got) (?:about |around |like |maybe |only |just )?\d+(?:\.\d+)?"
+    r" ?(?:h|hours?)(?: (?:of )?sleep)?(?: (?:\d+ ?(?:m|minutes?)))?(?: (?:,|-|and|but))?"
+    r" (?P<mod>(?:(?:not|really|very|so|pretty|quite|super|fairly|rather|kind of|kinda|bit"
+    r"|extremely|incredibly) )*)(?P<q>" + _QW + r")\b"
+    r"(?! (?:headache|migraine|head|pain|anxiety|stomach|mood|day|morning|cramps?|dream))"
 )
 _SLEEP_Q_BEFORE = re.compile(
     r"\b(?P<mod>(?:(?:not|really|very|so|pretty|quite|super|fairly|rather|a|an|such a|kind of"
@@ -531,7 +553,9 @@ class Parser:
     # --- main ----------------------------------------------------------------
     def run(self) -> list[Entry]:
         s = self.d.s
-        if not s.strip() or (_QUESTION.match(s) and "?" in s):
+        if not s.strip() or (_QUESTION.match(s) and "?" in s) or _QUESTION_NO_MARK.match(s):
+            return []
+        if _OTHER_PERSON.match(s):
             return []
         self.times, time_spans, self.durations = find_times(
             s, self.now, self.zone, self.d.clause_of, self.d.clause_starts, us_dates(self.tz)
@@ -943,7 +967,14 @@ class Parser:
             if end is not None:
                 # times in the clause of the end cue are when it ended
                 ec = d.clause(end.start())
-                ends = ends + [t for t in starts if d.clause(t.start) == ec and t.role == "point"]
+                # "gone since 4pm", "pain free since 11": a "since" after the end cue says
+                # when it ended
+                ends = ends + [
+                    t
+                    for t in starts
+                    if d.clause(t.start) == ec
+                    and (t.role == "point" or (t.role == "start" and t.start > end.start()))
+                ]
                 starts = [t for t in starts if t not in ends]
             if starts:
                 # a time in the clause that names the attack wins over one elsewhere
@@ -1247,6 +1278,13 @@ class Parser:
                 quality = _sleep_value(
                     m.group("q"), (m.group("mod") or "") + (m.group("neg") or "")
                 )
+                q_positions.append(m.start())
+                break
+        if quality is None:
+            for m in _SLEEP_Q_HOURS.finditer(s):
+                if not d.free(m.start("q"), m.end("q")):
+                    continue
+                quality = _sleep_value(m.group("q"), m.group("mod") or "")
                 q_positions.append(m.start())
                 break
         if quality is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from rapidfuzz import process
@@ -208,12 +208,77 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# "HA" is the diary shorthand for headache; "ha ha" / "HAHA" is laughter. Upper case or
+# "H/A" always counts; lower-case "ha" only next to something a headache has (a score, a
+# time, a severity word).
+_HA_UPPER = re.compile(r"(?<!HA )(?<![A-Za-z/])(?:HA|H/A|H/a|h/a)(?![A-Za-z/])(?! ?HA\b)")
+_HA_LOWER = re.compile(
+    r"\b(?P<pre>(?:my|a|bad|the|mild|slight|severe|awful|terrible|tension|sinus|little|small"
+    r"|massive|huge|rebound|no) )ha\b(?! ha\b)"
+    r"|(?<!\bha )\bha(?= ?(?:\d|since\b|started\b|starting\b|is\b|gone\b|again\b|all day\b"
+    r"|today\b|this\b))"
+)
+
+
+def _clock(h: int, m: int) -> str:
+    return f"{h}:{m:02d}"
+
+
+def _past(match: re.Match[str]) -> str:
+    mins = {"quarter": 15, "half": 30}.get(match.group("m"))
+    m = mins if mins is not None else int(match.group("m"))
+    h = int(match.group("h"))
+    return _clock(h, m) if 0 < m < 60 and 0 < h <= 12 else match.group(0)
+
+
+def _to(match: re.Match[str]) -> str:
+    mins = 15 if match.group("m") == "quarter" else int(match.group("m"))
+    h = int(match.group("h"))
+    if not (0 < mins < 60 and 0 < h <= 12):
+        return match.group(0)
+    return _clock(12 if h == 1 else h - 1, 60 - mins)
+
+
+# British clock talk: "quarter past 4", "half past 7", "20 past 9", "quarter to 6", "half 7"
+# ("20 to 5" stays alone: "from 2 to 4" is a range)
+_CLOCK_WORDS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (
+        re.compile(
+            r"\b(?:a )?(?P<m>quarter|half|\d{1,2})(?: minutes)? past (?P<h>\d{1,2})\b(?![:.]\d)"
+        ),
+        _past,
+    ),
+    (
+        re.compile(
+            r"\b(?:a )?(?P<m>quarter|\d{1,2}(?= minutes))(?: minutes)? to"
+            r" (?P<h>\d{1,2})\b(?![:.]\d)"
+            r"(?= ?(?:am|pm|$|[,.;!]|this|in the|last|yesterday|today|tonight))"
+        ),
+        _to,
+    ),
+    (
+        re.compile(
+            r"\b(?P<pre>(?:at|since|from|around|about|by|until|till|started|starting|began) )"
+            r"half (?P<h>\d{1,2})\b(?![:.]\d)(?! ?(?:mg|pills?|tabs?|tablets?|caps?|capsules?|h\b"
+            r"|hours?|minutes?|of|a\b|an\b|glass|cups?|dose))"
+        ),
+        lambda m: (
+            m.group("pre") + _clock(int(m.group("h")), 30)
+            if 0 < int(m.group("h")) <= 12
+            else m.group(0)
+        ),
+    ),
+]
+
+
 def basic_normalize(text: str) -> list[str]:
     """Lower-case tokens with emoji, contractions and number words resolved (no typo fixing)."""
     s = unicodedata.normalize("NFKC", text)
     for emoji, word in EMOJI.items():
         s = s.replace(emoji, word)
+    s = _HA_UPPER.sub(" headache ", s)
     s = s.lower()
+    s = _HA_LOWER.sub(lambda m: (m.group("pre") or "") + "headache", s)
     s = s.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'").replace("´", "'")
     s = s.replace("\u2013", "-").replace("\u2014", "-").replace("~", " about ")
     for word, repl in CONTRACTIONS.items():
@@ -284,4 +349,6 @@ def normalize(text: str, corrector: Corrector | None = None) -> str:
     s = " ".join(tokens)
     for pattern, repl in _PHRASES:
         s = pattern.sub(repl, s)
+    for pattern, fn in _CLOCK_WORDS:
+        s = pattern.sub(fn, s)
     return s

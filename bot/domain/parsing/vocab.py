@@ -169,7 +169,7 @@ SYMPTOMS: dict[str, re.Pattern[str]] = {
         r"sickly",
         r"want(?:ed|ing)? to (?:throw up|vomit|puke|be sick)",
         r"(?:like|about to|gonna|going to) (?:throw up|vomit|puke|be sick)",
-        r"gagg?ing",
+        r"gagg?(?:ing|ed|s)?",
         r"retch\w*",
         r"dry heav\w*",
         r"sick feeling",
@@ -199,6 +199,10 @@ SYMPTOMS: dict[str, re.Pattern[str]] = {
         r"lights? (?:are|is) too bright",
         r"(?:can not|could not) (?:stand|handle|bear|tolerate|look at) (?:the |any )?(?:light"
         r"|brightness|bright)",
+        # photophobia said through a screen: "can't look at my phone", "screen hurts my eyes"
+        r"(?:can not|could not|can barely|cannot) (?:stand|handle|bear|tolerate|look at)"
+        r" (?:the |my |a |any )?(?:phone|screens?|computer|laptop|monitor|tv)",
+        r"(?:phone|screens?|computer|laptop|monitor) (?:is |are )?(?:too bright|hurts?|hurting)",
         r"(?:hate|hating) (?:the )?light",
         r"(?:dark|darkened) room",
         r"sunglasses (?:on )?(?:inside|indoors)",
