@@ -47,6 +47,14 @@ _OTHER_PERSON = re.compile(
     r"|aunt|uncle|cousin|flatmate|roommate)s?|(?:he|she|they) (?:has|have|had|gets?|got|is|are"
     r"|was|were))\b(?! and i\b)(?!.*\b(?:i|me|my|i am|i have|i had)\b)"
 )
+# words that make plural "migraines"/"headaches" a general statement rather than one attack
+_GENERAL_TALK = re.compile(
+    r"\b(?:runs? in|helps?|helped|helping|prevent\w*|prone|suffer\w*|history|read|heard|reduce\w*"
+    r"|used to|family|people|anyone|everyone|lots of|a lot of|cause|causes|trigger|triggers"
+    r"|research|study|studies|article|supposed to|good for|for (?:my )?(?:migraines|headaches)"
+    r"|with (?:my )?(?:migraines|headaches)|get (?:migraines|headaches)|gets|always|usually"
+    r"|often|sometimes|never)\b"
+)
 _CAUSAL = {
     "after",
     "from",
@@ -193,6 +201,16 @@ _SKIP_AFTER = re.compile(
     r"^(?: (?:was|is|:|-|tonight|today|this evening|dose|glycinate))* (?:skipped|missed|forgotten"
     r"|forgot"
     r"|not taken|skip|no|none|nope|not today|not tonight)\b"
+)
+# "magnesium makes me groggy", "mag gives me the runs", "magnesium helps with migraines":
+# talk about what the supplement does, not a dose taken
+_MAG_DOES = re.compile(
+    r"^(?: (?:glycinate|bisglycinate|citrate|supplements?|pills?|tablets?|capsules?|caps"
+    r"|always|really|definitely|probably|apparently|also|just|still|usually|sometimes|seems? to"
+    r"|is|has been|keeps?|kept))*"
+    r" (?:makes?|made|making|gives?|gave|giving|upsets?|upsetting|causes?|caused|causing|helps?"
+    r"|helped|helping|works?|worked|is supposed|supposed|can|may|might|could|does|did|do"
+    r"|messes|messed|wrecks?|knocks?|knocked|irritates?|irritated|disagrees?|disagreed)\b"
 )
 _HOURS = re.compile(
     r"\b(?P<n>\d+(?:\.\d+)?)(?: ?(?:-|to) ?(?P<n2>\d+(?:\.\d+)?))? ?(?P<u>h|hours?)"
@@ -1010,6 +1028,18 @@ class Parser:
             return self._update(intensity)
 
         meds = [a for a in self._anchors("med") if not d.negated(a.start, a.end, 2)]
+        if (
+            kinds
+            and end is None
+            and all(d.s[a.start : a.end].endswith("s") for a in kinds)
+            and intensity is None
+            and started_at is None
+            and not symptoms
+            and not meds
+            and _GENERAL_TALK.search(s)
+        ):
+            # "migraines run in my family", "magnesium helps with migraines": talk, not an attack
+            return None
         # when the medicine was taken matters for the 2-hour response ("took it at 3pm")
         med_taken = next((t.at for t in self._times_for("med") if t.role != "range"), None)
         self.meds_in_attack = True
@@ -1191,6 +1221,8 @@ class Parser:
                 live.append(a)
                 continue
             if d.causal(a.start) or _NOT_MAG_CONTEXT.search(s[d.clause_text(a.start)[0] : a.start]):
+                continue
+            if _MAG_DOES.match(s[a.end :]):
                 continue
             live.append(a)
         if mags and not live:

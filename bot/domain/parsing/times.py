@@ -156,6 +156,12 @@ CLOCK_PATTERNS: list[re.Pattern[str]] = [
     re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)\b"),
     re.compile(r"\b(?P<h>[01]?\d|2[0-3]) h (?P<m>[0-5]\d)\b"),
     re.compile(r"\b(?P<h>\d{1,2}) ?o ?clock\b"),
+    # the first end of "2-5pm", "11 to 1 pm": a clock whose am/pm comes after the range
+    re.compile(
+        r"\b(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5]\d))?(?= ?(?:-|to|till|until|til)"
+        r" ?(?:1[0-2]|0?[1-9])"
+        r"(?::[0-5]\d)? ?" + _AMPM + r"(?![a-z]))"
+    ),
     re.compile(
         r"\b(?P<named>noon|midday|midnight|lunchtime|lunch time|bedtime|bed time)\b"
         r"|(?:(?<=since )|(?<=at )|(?<=around )|(?<=until )|(?<=till )|(?<=from )|(?<=by ))"

@@ -35,7 +35,11 @@ NEG_WORDS = {"no", "not", "without", "never", "nor", "zero", "none", "nothing", 
 # --- attacks ---------------------------------------------------------------
 
 MIGRAINE = _rx(
-    r"migraines?", r"migrainous", r"hemicrania", r"(?<!panic )(?<!anxiety )(?<!heart )attacks?"
+    r"migraines?",
+    r"migs?",
+    r"migrainous",
+    r"hemicrania",
+    r"(?<!panic )(?<!anxiety )(?<!heart )attacks?",
 )
 HEADACHE = _rx(
     r"headaches?",
@@ -224,6 +228,10 @@ SYMPTOMS: dict[str, re.Pattern[str]] = {
         r"smells? (?:make|makes|made|are making|is making) me (?:feel )?(?:sick|nauseous|nauseated"
         r"|worse|gag)",
         r"smells? (?:bother|bothers|bothering|hurt|are unbearable|too strong|are too strong)",
+        r"(?:everything|every thing|all|food|it all) smells? (?:awful|horrible|terrible|disgusting"
+        r"|wrong|so strong|too strong|weird|off|vile|gross|funny)",
+        r"(?:smells?|odou?rs?) (?:are |is )?(?:so |too )?(?:overwhelming|unbearable"
+        r"|intense|strong)",
         r"(?:can not|could not) (?:stand|handle|bear|tolerate) (?:any |the )?smells?",
         r"(?:every|any) smell",
     ),
@@ -396,7 +404,10 @@ TRIGGERS: dict[str, re.Pattern[str]] = {
         r"beers?",
         r"alcohol\w*",
         r"drinks",
-        r"drinking(?! (?:water|enough|fluids|more))",
+        r"drinking(?! (?:water|enough|fluids|more|coffee|tea|cola|coke|energy|red ?bull"
+        r"|monster|juice|milk|\d+ (?:cups?|cans?|glasses?|bottles?|mugs?) of"
+        r" (?:water|coffee|tea|cola|coke"
+        r"|energy|red ?bull|monster|juice|milk)))",
         r"prosecco",
         r"champagne",
         r"cocktails?",
@@ -723,7 +734,9 @@ TAKE_VERB = _rx(
 SKIP = re.compile(
     r"\b(?:skip|skipped|skipping|skips|missed|miss|missing|forgot|forget|forgotten|forgetting"
     r"|no|not|without|never|did not take|did not have|have not taken|have not had|will not take"
-    r"|not taking|not take|ran out of|out of|run out of|no more|none of)"
+    r"|not taking|not take|ran out of|out of|run out of|no more|none of"
+    r"|did not bother(?: with| taking)?|could not be bothered(?: with| taking)?"
+    r"|passed on|gave up on)"
     r"(?: (?:my|the|any|to take|taking|to have|tonight|today|this evening|this morning|evening|"
     r"morning|nightly|usual|it|dose of|doses of|a|take))*$"
 )
