@@ -168,8 +168,9 @@ CLOCK_PATTERNS: list[re.Pattern[str]] = [
         r"(?P<named2>breakfast|lunch|dinner|supper)\b"
     ),
     re.compile(
-        r"(?<!went )(?<!gone )(?<!dropped )(?<!down )(?<!pain )"
-        r"\b(?:since|from|at|around|by|until|till|til|started|starting|began|begun)"
+        r"(?:(?<!went )(?<!gone )(?<!dropped )(?<!down )(?<!pain )"
+        r"\b(?:from|at|around|until|till|til|started|starting|began|begun)"
+        r"|(?<!dropped )(?<!down )(?<!pain )\b(?:since|by))"
         r"(?: (?:about|around|like|roughly|approximately))? (?P<h>\d{1,2})\b(?: ?ish)?" + _NOT_HOUR
     ),
 ]
