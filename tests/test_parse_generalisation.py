@@ -255,3 +255,44 @@ def test_what_magnesium_does_is_not_a_dose(text: str, effect: str) -> None:
 @pytest.mark.parametrize("text", ["took magnesium, helps me sleep", "magnesium 200mg", "mag done"])
 def test_doses_still_log(text: str) -> None:
     assert "dose" in types(text)
+
+
+# --- "<thing> at <time>": the anchor on the left owns the time ---------------------
+@pytest.mark.parametrize(
+    ("text", "kind", "field", "value"),
+    [
+        ("migraine 9/10 at 4am cant sleep", "attack", "started_at", "2026-05-05T04:00:00+02:00"),
+        ("took mag at 10pm slept 8h", "dose", "taken_at", "2026-05-04T22:00:00+02:00"),
+        ("headache at 2pm took advil", "attack", "started_at", "2026-05-05T14:00:00+02:00"),
+    ],
+)
+def test_time_goes_to_the_anchor_on_its_left(text: str, kind: str, field: str, value: str) -> None:
+    assert one(text, kind)[field] == value
+
+
+def test_time_before_every_anchor_goes_to_the_nearest() -> None:
+    assert one("at 4am migraine 7/10", "attack")["started_at"] == "2026-05-05T04:00:00+02:00"
+
+
+# --- "still pounding 7/10": a reply about the running attack --------------------
+@pytest.mark.parametrize(
+    ("text", "intensity"),
+    [("still pounding 7/10", 7), ("now throbbing 8/10", 8), ("worse, throbbing 9/10", 9)],
+)
+def test_continuing_reply_is_an_update(text: str, intensity: int) -> None:
+    assert entries(text) == [
+        {"type": "attack_update", "intensity": intensity, "at": "2026-05-05T18:00:00+02:00"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("now taking magnesium 200mg", "dose"),
+        ("still anxious 6/10", "anxiety"),
+        ("pounding headache on one side", "attack"),
+        ("throbbing 7/10 on the left side", "attack"),
+    ],
+)
+def test_continuing_reply_needs_no_other_topic(text: str, kind: str) -> None:
+    assert types(text) == [kind]

@@ -55,6 +55,11 @@ _GENERAL_TALK = re.compile(
     r"|with (?:my )?(?:migraines|headaches)|get (?:migraines|headaches)|gets|always|usually"
     r"|often|sometimes|never)\b"
 )
+# a reply that opens with "still"/"now"/"worse" carries on the attack already logged
+_CONTINUES = re.compile(
+    r"^(?:(?:it is|its|it|pain is|pain|the pain is|head is|head) )?(?:still|now|worse|getting worse"
+    r"|even worse|better|a bit better|slightly better|getting better)\b"
+)
 _CAUSAL = {
     "after",
     "from",
@@ -847,7 +852,14 @@ class Parser:
                 mags = [a for a in same if a.topic in ("dose", "med")]
                 if took and mags:
                     return min(mags, key=lambda a: abs(a.start - t.start)).topic
-                best = min(same, key=lambda a: abs(a.start - t.start))
+                # "<thing> at <time>": the anchor on the left owns the time; with none there,
+                # the nearest one on the right ("at 4am migraine")
+                left = [a for a in same if a.end <= t.start]
+                best = (
+                    max(left, key=lambda a: a.end)
+                    if left
+                    else min(same, key=lambda a: abs(a.start - t.start))
+                )
                 if best.topic == "pain":
                     return "attack"
                 return best.topic
@@ -957,6 +969,15 @@ class Parser:
 
         symptoms = self._symptoms()
         kind = "migraine" if any(a.text == "migraine" for a in kinds) else "headache"
+        if (
+            not kinds
+            and end is None
+            and _CONTINUES.match(s)
+            and (intensity is not None or symptoms)
+            and not self._anchors("sleep", "anxiety", "dose", "med")
+        ):
+            # "still pounding 7/10", "now throbbing": the running attack, not a new one
+            return self._update(intensity)
         if not kinds and end is None:
             if "aura" in symptoms and (intensity is not None or len(symptoms) >= 1):
                 kind = "migraine"
