@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts_entries as tx
 from bot.domain import safety
+from bot.domain import schedule as sch
 from bot.domain.medicines import ACUTE_CLASSES, MedClass, medication_class
 from bot.scheduling import plan
 from bot.user_settings import elemental_mg
@@ -450,7 +451,7 @@ async def _answer_matching_prompt(
             select(Prompt)
             .where(
                 Prompt.user_id == user.id,
-                Prompt.kind.in_(("dose", "snooze")),
+                Prompt.kind.in_((sch.DOSE, sch.SNOOZE)),
                 Prompt.status.in_(("pending", "sent")),
                 Prompt.scheduled_for.between(
                     taken_at - PROMPT_MATCH_WINDOW, taken_at + PROMPT_MATCH_WINDOW

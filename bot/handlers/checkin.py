@@ -135,12 +135,12 @@ async def on_text(update: Update, ctx: Context) -> None:
     async with ctx.bot_data.sessions.begin() as session:
         user = await load_or_create_user(session, update, now)
         answered = await _awaited_answer(update, ctx, session, user, text)
-        bad_dates = impossible_dates(
-            text, sent_at.astimezone(ZoneInfo(user.timezone)), user.timezone
-        )
-        if answered is None and bad_dates:
-            # logging it on some other day would be worse than asking again
-            answered = [(tx.impossible_date(bad_dates[0]), None)]
+        if answered is None:
+            local = sent_at.astimezone(ZoneInfo(user.timezone))
+            bad_dates = impossible_dates(text, local, user.timezone)
+            if bad_dates:
+                # logging it on some other day would be worse than asking again
+                answered = [(tx.impossible_date(bad_dates[0]), None)]
         if answered is None:
             parsed = parse(text, sent_at, user.timezone)
             if (user.awaiting or "").startswith("morning:"):
