@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -21,7 +21,6 @@ class BotData:
     # Set by bot.scheduling when the application starts; Any keeps APScheduler
     # types out of modules that do not schedule.
     scheduler: Any = None
-    extras: dict[str, Any] = field(default_factory=dict)
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -81,7 +81,3 @@ async def delete_user_data(session: AsyncSession, user_id: int) -> None:
     for model in reversed(USER_TABLES):
         column = model.id if model is User else model.user_id  # type: ignore[attr-defined]
         await session.execute(delete(model).where(column == user_id))
-
-
-async def user_ids(session: AsyncSession) -> list[int]:
-    return list((await session.scalars(select(User.id))).all())
