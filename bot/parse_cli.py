@@ -26,7 +26,7 @@ def _now(value: str | None, tz: str) -> datetime:
 
 
 def _answer(text: Any, now: Any, tz: Any) -> dict[str, Any]:
-    from bot.domain.parse import parse
+    from bot.domain.parse import parse_json as parse
 
     if not isinstance(text, str):
         return {"entries": []}

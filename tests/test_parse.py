@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.domain.parse import parse
+from bot.domain.parse import parse_json as parse
 
 NOW = datetime.fromisoformat("2026-05-05T21:00:00+02:00")
 TZ = "Europe/Paris"
@@ -25,9 +25,17 @@ FIELDS = {
     "attack_update": {"intensity", "at"},
     "attack_end": {"ended_at"},
     "dose": {"amount_mg", "count", "taken_at", "skipped"},
-    "sleep": {"quality", "hours", "awakenings", "onset_minutes", "restless_legs", "cramps"},
-    "anxiety": {"level"},
-    "side_effect": {"effects"},
+    "sleep": {
+        "night",
+        "quality",
+        "hours",
+        "awakenings",
+        "onset_minutes",
+        "restless_legs",
+        "cramps",
+    },
+    "anxiety": {"level", "at"},
+    "side_effect": {"effects", "at"},
     "medication": {"name", "dose_mg", "taken_at"},
 }
 
@@ -543,6 +551,7 @@ def test_sleep_and_anxiety() -> None:
     assert entries("sleep 2/5, anxiety 7") == [
         {
             "type": "sleep",
+            "night": None,
             "quality": 2,
             "hours": None,
             "awakenings": None,
@@ -550,7 +559,7 @@ def test_sleep_and_anxiety() -> None:
             "restless_legs": None,
             "cramps": None,
         },
-        {"type": "anxiety", "level": 7},
+        {"type": "anxiety", "level": 7, "at": None},
     ]
 
 

@@ -89,5 +89,5 @@ def test_batch_keeps_one_line_per_input_even_for_bad_lines(
     assert len(results) == 7
     assert results[0][0]["amount_mg"] == 200
     assert results[1] == results[2] == results[3] == results[4] == []
-    assert results[5] == [{"type": "anxiety", "level": 6}]
+    assert results[5] == [{"type": "anxiety", "level": 6, "at": None}]
     assert results[6][0]["quality"] == 4

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from bot.domain.parse import parse
+from bot.domain.parse import parse_json as parse
 
 DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "checkins.jsonl"

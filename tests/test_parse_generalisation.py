@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.domain.parse import parse
+from bot.domain.parse import parse_json as parse
 from bot.domain.parsing.extract import normalized
 
 NOW = datetime.fromisoformat("2026-05-05T18:00:00+02:00")

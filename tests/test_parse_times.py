@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.parse import parse
+from bot.domain.parse import parse_json as parse
 
 
 def started(text: str, now: str, tz: str = "Europe/Paris") -> str | None:

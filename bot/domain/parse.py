@@ -1,13 +1,23 @@
 """Understand a free-text check-in: the API the bot and `magbot parse` call.
 
-`parse` returns diary entries (DESIGN §4) with every field of their type;
-`parse_dose_amount` reads the reply to the dose prompt's "Other amount".
-The work is done in `bot.domain.parsing`; this module is the stable facade
-(`bot.domain.parsing` exports the same two functions).
+`parse` returns typed diary entries (`bot.domain.entries`, DESIGN §4);
+`parse_json` the same in the wire form `magbot parse` prints;
+`parse_dose_amount` reads an amount typed on its own ("300", "2 caps").
+The work is done in `bot.domain.parsing`; this module is the stable facade.
 """
 
 from __future__ import annotations
 
-from bot.domain.parsing import Entry, parse, parse_dose_amount
+from datetime import datetime
+from typing import Any
 
-__all__ = ["Entry", "parse", "parse_dose_amount"]
+from bot.domain.entries import Entry, to_json
+from bot.domain.parsing import impossible_dates, parse, parse_dose_amount
+
+
+def parse_json(text: str, now: datetime, tz: str) -> list[dict[str, Any]]:
+    """`parse` in the wire form of `magbot parse`: one JSON object per entry."""
+    return [to_json(entry) for entry in parse(text, now, tz)]
+
+
+__all__ = ["Entry", "impossible_dates", "parse", "parse_dose_amount", "parse_json"]

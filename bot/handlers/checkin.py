@@ -23,6 +23,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from bot import callbacks, entries, texts
 from bot import texts_entries as tx
 from bot.context import Context
+from bot.domain.entries import to_json
 from bot.domain.parsing import impossible_dates, parse
 from bot.domain.redflags import red_flags
 from bot.handlers import history, onboarding, settings_cmds
@@ -142,7 +143,7 @@ async def on_text(update: Update, ctx: Context) -> None:
                 # logging it on some other day would be worse than asking again
                 answered = [(tx.impossible_date(bad_dates[0]), None)]
         if answered is None:
-            parsed = parse(text, sent_at, user.timezone)
+            parsed = [to_json(e) for e in parse(text, sent_at, user.timezone)]
             if (user.awaiting or "").startswith("morning:"):
                 # the answer to the morning check-in: a night, unless it is plainly
                 # something else ("migraine since 3pm")

@@ -10,22 +10,19 @@ the dose prompt's "Other amount" reply. `bot.domain.parse` is the facade.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
+from bot.domain.entries import Entry, from_json
 from bot.domain.parsing.amounts import parse_dose_amount
 from bot.domain.parsing.extract import normalized, parse_message, us_dates
 from bot.domain.parsing.times import impossible_dates as _impossible
-
-Entry = dict[str, Any]
 
 
 def parse(text: str, now: datetime, tz: str) -> list[Entry]:
     """Diary entries understood in `text`, sent at `now` (aware) by a user in zone `tz`.
 
-    Every entry has "type" and all fields of its type (DESIGN §4); times are
-    ISO 8601 with the offset of `tz`. Nothing understood gives [].
+    Times are aware, in `tz`. Nothing understood gives [].
     """
-    return parse_message(text, now, tz)
+    return [entry for item in parse_message(text, now, tz) if (entry := from_json(item))]
 
 
 def impossible_dates(text: str, now: datetime, tz: str) -> list[str]:

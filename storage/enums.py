@@ -1,0 +1,69 @@
+"""The vocabularies of stored values: one enum per column that holds a kind or a status.
+
+They are `StrEnum`s, so a member is its stored string ("migraine" is
+`AttackKind.MIGRAINE`), the columns stay plain strings with CHECK constraints,
+and no migration is needed to use them. This module imports nothing but the
+standard library: the domain (which must not import SQLAlchemy) shares it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AttackKind(StrEnum):
+    MIGRAINE = "migraine"
+    HEADACHE = "headache"
+
+
+class DoseStatus(StrEnum):
+    TAKEN = "taken"
+    SKIPPED = "skipped"
+
+
+class DoseSource(StrEnum):
+    PROMPT = "prompt"  # a tap or typed amount on the dose prompt
+    TEXT = "text"  # a free-text check-in
+
+
+class Relief(StrEnum):
+    """The answer to "did it help?" two hours after a medicine (besides "pain gone")."""
+
+    BETTER = "better"
+    SAME = "same"
+    WORSE = "worse"
+
+
+class PromptKind(StrEnum):
+    DOSE = "dose"
+    SNOOZE = "snooze"  # a dose prompt asked again after "Snooze 30 min"; not from the plan
+    FOLLOWUP = "followup"  # "how is it now?" during an attack
+    RECURRENCE = "recurrence"  # "did it come back?" a day after it ended
+    MORNING = "morning"  # the sleep check-in
+    MED_CHECK = "medcheck"  # "did it help?" two hours after an acute medicine
+
+
+class PromptStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a dispatcher, not yet confirmed sent
+    SENT = "sent"
+    ANSWERED = "answered"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+
+
+class EntryKind(StrEnum):
+    """What a journal line took back with /undo: a row it added or a change it made."""
+
+    ATTACK = "attack"
+    ATTACK_UPDATE = "attack_update"
+    ATTACK_END = "attack_end"  # an attack's end time set
+    ATTACK_MERGE = "attack_merge"  # news about an attack folded into it
+    ATTACK_EDIT = "attack_edit"  # a button changed intensity, symptoms or triggers
+    DOSE = "dose"
+    MEDICATION = "medication"
+    SLEEP = "sleep"
+    SLEEP_MERGE = "sleep_merge"  # a second message about the same night
+    ANXIETY = "anxiety"
+    SIDE_EFFECT = "side_effect"
+    PERIOD = "period"
