@@ -8,7 +8,7 @@ from typing import Any, cast
 from telegram import BotCommand
 from telegram.ext import Application, ContextTypes, ExtBot
 
-from bot import scheduling, texts
+from bot import scheduling
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import BotData
@@ -24,6 +24,7 @@ from bot.handlers import (
     summary,
 )
 from bot.ratelimit import BotRateLimiter
+from bot.ui import texts
 from storage.db import make_engine, make_sessionmaker
 
 log = logging.getLogger(__name__)

@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts_entries as tx
 from bot.domain import safety
 from bot.domain import schedule as sch
 from bot.domain.medicines import ACUTE_CLASSES, MedClass, medication_class
 from bot.scheduling import plan
+from bot.ui import entries as tx
 from bot.user_settings import elemental_mg
 from storage.models import (
     Anxiety,

@@ -7,11 +7,11 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
 from bot.context import Context
 from bot.domain import commands
 from bot.handlers.common import local_now
 from bot.scheduling import plan
+from bot.ui import texts
 from storage import queries
 from storage.models import User
 

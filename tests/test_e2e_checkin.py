@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot import texts
-from bot import texts_entries as tx
+from bot.ui import entries as tx
+from bot.ui import texts
 from storage.db import make_engine
 from storage.models import (
     Anxiety,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import texts
 from bot.emulator.server import BotApiEmulator
+from bot.ui import texts
 from storage import queries
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Prompt, User

@@ -20,14 +20,15 @@ from sqlalchemy.orm import selectinload
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot import callbacks, entries, texts
-from bot import texts_entries as tx
+from bot import entries
 from bot.context import Context
 from bot.domain.entries import to_json
 from bot.domain.parsing import impossible_dates, parse
 from bot.domain.redflags import red_flags
 from bot.handlers import history, onboarding, settings_cmds
 from bot.handlers.common import Rows, edit, load_or_create_user, reply, send_all
+from bot.ui import callbacks, texts
+from bot.ui import entries as tx
 from storage.models import Attack, User
 
 log = logging.getLogger(__name__)

@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.constants import ParseMode
 
 from bot.context import Context
+from bot.ui.keyboards import Rows, keyboard, plain
 from storage import queries
 from storage.models import User
 
-Rows = list[list[tuple[str, str]]]
-
-
-def keyboard(rows: Rows) -> InlineKeyboardMarkup:
-    """Buttons from rows of (label, callback data)."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
-
-
-def plain(html_text: str) -> str:
-    """What the person sees of one of our HTML texts (Telegram trims it too)."""
-    return html.unescape(re.sub(r"<[^>]+>", "", html_text)).strip()
+__all__ = ["Rows", "edit", "load_or_create_user", "local_now", "reply", "send_all"]
 
 
 async def edit(message: Message, text: str | None, rows: Rows | None) -> None:
@@ -36,7 +23,7 @@ async def edit(message: Message, text: str | None, rows: Rows | None) -> None:
     An edit that changes nothing is skipped: Telegram refuses it ("message is not
     modified"), and a double tap would otherwise be a refused request.
     """
-    markup = keyboard(rows) if rows else None
+    markup = keyboard(rows)
     same_buttons = message.reply_markup == markup
     same_text = text is None or plain(text) == (message.text or "").strip()
     if same_buttons and same_text:
@@ -54,7 +41,7 @@ async def reply(update: Update, text: str, rows: Rows | None = None) -> Message 
     return await chat.send_message(
         text,
         parse_mode=ParseMode.HTML,
-        reply_markup=keyboard(rows) if rows else None,
+        reply_markup=keyboard(rows),
         disable_web_page_preview=True,
     )
 

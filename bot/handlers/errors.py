@@ -14,8 +14,8 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application
 
-from bot import texts
 from bot.context import Context
+from bot.ui import texts
 from storage import queries
 
 log = logging.getLogger(__name__)

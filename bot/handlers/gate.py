@@ -6,8 +6,8 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
-from bot import texts
 from bot.context import Context
+from bot.ui import texts
 from storage import queries
 
 GROUP = -10

@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks, entries, texts
-from bot import texts_entries as tx
+from bot import entries
 from bot.context import Context
 from bot.domain.dates import parse_past_datetime
 from bot.handlers.common import Rows, load_or_create_user, local_now, reply
+from bot.ui import callbacks, texts
+from bot.ui import entries as tx
 from storage.models import JournalEntry, User
 
 LISTED_KINDS = ("attack", "attack_update", "dose", "medication", "sleep", "anxiety", "side_effect")

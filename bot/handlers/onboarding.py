@@ -15,12 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks, texts
 from bot.context import Context
 from bot.domain.commands import BadArgument, parse_timezone
 from bot.domain.dates import parse_past_date
 from bot.handlers.common import Rows, edit, load_or_create_user, local_now, send_all
 from bot.scheduling import plan
+from bot.ui import callbacks, texts
 from bot.user_settings import set_dose, set_timezone, settings_card
 from storage import queries
 from storage.models import User

@@ -6,10 +6,10 @@ from sqlalchemy import select
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks, texts
 from bot.context import Context
 from bot.domain.export import build_export
 from bot.handlers.common import edit, load_or_create_user, reply
+from bot.ui import callbacks, texts
 from storage import queries
 from storage.models import USER_TABLES, User
 

@@ -16,12 +16,11 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot import callbacks
-from bot import prompt_texts as pt
 from bot.context import Context
 from bot.handlers.checkin import attack_rows
 from bot.handlers.common import Rows, edit, load_or_create_user
 from bot.scheduling import answers
+from bot.ui import callbacks
 from storage.models import User
 
 log = logging.getLogger(__name__)
@@ -51,7 +50,7 @@ async def _edit(ctx: Context, message: object, text: str, rows: Rows | None) -> 
 async def on_dose_button(update: Update, ctx: Context) -> None:
     """Took it / Other amount / Skip / Snooze on a dose prompt."""
     assert update.callback_query is not None
-    data = callbacks.parse(update.callback_query.data, pt.DOSE_PREFIX)
+    data = callbacks.parse(update.callback_query.data, "dose")
     now = ctx.bot_data.clock.now()
     async with ctx.bot_data.sessions.begin() as session:
         user = await load_or_create_user(session, update, now)
@@ -69,7 +68,7 @@ async def on_dose_button(update: Update, ctx: Context) -> None:
 async def on_followup_button(update: Update, ctx: Context) -> None:
     """Pain now / Gone on a follow-up; Yes / No on the "did it come back?" check."""
     assert update.callback_query is not None
-    data = callbacks.parse(update.callback_query.data, pt.FOLLOWUP_PREFIX)
+    data = callbacks.parse(update.callback_query.data, "fu")
     now = ctx.bot_data.clock.now()
     async with ctx.bot_data.sessions.begin() as session:
         user = await load_or_create_user(session, update, now)
@@ -88,7 +87,7 @@ async def on_followup_button(update: Update, ctx: Context) -> None:
 async def on_morning_button(update: Update, ctx: Context) -> None:
     """Sleep quality / awakenings on the morning check-in."""
     assert update.callback_query is not None
-    data = callbacks.parse(update.callback_query.data, pt.MORNING_PREFIX)
+    data = callbacks.parse(update.callback_query.data, "mrn")
     now = ctx.bot_data.clock.now()
     async with ctx.bot_data.sessions.begin() as session:
         user = await load_or_create_user(session, update, now)
@@ -128,6 +127,6 @@ async def handle_dose_amount_text(
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_dose_button, pattern=rf"^{pt.DOSE_PREFIX}:"))
-    app.add_handler(CallbackQueryHandler(on_followup_button, pattern=rf"^{pt.FOLLOWUP_PREFIX}:"))
-    app.add_handler(CallbackQueryHandler(on_morning_button, pattern=rf"^{pt.MORNING_PREFIX}:"))
+    app.add_handler(CallbackQueryHandler(on_dose_button, pattern=r"^dose:"))
+    app.add_handler(CallbackQueryHandler(on_followup_button, pattern=r"^fu:"))
+    app.add_handler(CallbackQueryHandler(on_morning_button, pattern=r"^mrn:"))

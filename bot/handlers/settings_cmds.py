@@ -15,11 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks, texts
 from bot.context import Context
 from bot.domain.commands import BadArgument
 from bot.handlers.common import Rows, command_args, load_or_create_user, reply
 from bot.scheduling import plan
+from bot.ui import callbacks, texts
 from bot.user_settings import SETTERS, settings_card
 from storage.models import User
 

@@ -9,13 +9,13 @@ from telegram import Chat, Update
 from telegram.constants import ChatAction
 from telegram.ext import Application, CommandHandler
 
-from bot import texts
 from bot.context import Context
 from bot.diary_loader import load_diary
 from bot.domain import chart, report, stats, summary_text
 from bot.domain.commands import BadArgument, parse_period
 from bot.domain.diary import Diary
 from bot.handlers.common import command_args, load_or_create_user, reply
+from bot.ui import texts
 
 REPORT_CAPTION = "Your diary for your clinician (last 90 days, before vs on magnesium)."
 

@@ -20,11 +20,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import entries
-from bot import prompt_texts as pt
 from bot.domain import schedule as sch
 from bot.scheduling import plan
 from bot.scheduling.dispatch import render
-from bot.texts import mg
+from bot.ui import prompts as pt
+from bot.ui.keyboards import Rows
+from bot.ui.texts import mg
 from bot.user_settings import elemental_mg
 from storage.models import Attack, Prompt, Sleep, User
 
@@ -35,7 +36,7 @@ OPEN = ("sending", "sent")  # a prompt that can still be answered
 class Reply:
     toast: str | None = None
     text: str | None = None  # the prompt message's new text; None: leave it
-    rows: pt.Rows | None = None
+    rows: Rows | None = None
     new_attack: Attack | None = None  # "it came back": the attack logged, for its keypad
 
 

@@ -33,14 +33,14 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot import prompt_texts as pt
 from bot.clock import Clock
 from bot.domain import schedule as sch
 from bot.scheduling import plan
+from bot.ui import prompts as pt
+from bot.ui.keyboards import Rows, keyboard
 from storage.models import Attack, Prompt, User
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class Outgoing:
     prompt: Claimed
     chat_id: int
     text: str
-    rows: pt.Rows
+    rows: Rows
 
 
 @dataclass
@@ -116,14 +116,6 @@ class Pacer:
             self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
         if at > now:
             await asyncio.sleep(at - now)
-
-
-def keyboard(rows: pt.Rows) -> InlineKeyboardMarkup | None:
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
 
 
 class Dispatcher:
@@ -475,7 +467,7 @@ async def mark_blocked(session: AsyncSession, user_id: int) -> None:
     await plan.cancel_all(session, user_id)
 
 
-def render(prompt: Claimed | Prompt, user: User, attack: Attack | None) -> tuple[str, pt.Rows]:
+def render(prompt: Claimed | Prompt, user: User, attack: Attack | None) -> tuple[str, Rows]:
     """The text and buttons of a prompt, the same when sent and when redrawn after an answer."""
     zone = sch.zone_of(user.timezone)
     if prompt.kind in (sch.DOSE, sch.SNOOZE):

@@ -1,6 +1,6 @@
 """The words for logged entries: what the bot understood, safety notices, undo.
 
-Kept beside bot/texts.py (the catalogue of fixed texts) because these are built
+Kept beside bot/ui/texts.py (the catalogue of fixed texts) because these are built
 from rows. HTML: everything that came from the person is escaped.
 """
 
@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.medicines import MedClass
 from bot.domain.safety import UPPER_LIMIT_MG
-from bot.texts import esc, mg
+from bot.ui.texts import esc, mg
 
 SYMPTOM_LABELS = {
     "throbbing": "throbbing",

@@ -12,12 +12,19 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot import callbacks
-from bot.texts import duration, mg
+from bot.ui.buttons import (
+    CameBack,
+    DoseAction,
+    DoseAnswer,
+    FollowupGone,
+    FollowupPain,
+    MorningQuality,
+    MorningWakes,
+    NotBack,
+)
+from bot.ui.keyboards import Rows, row
+from bot.ui.texts import duration, mg
 
-Rows = list[list[tuple[str, str]]]
-
-DOSE_PREFIX, FOLLOWUP_PREFIX, MORNING_PREFIX = "dose", "fu", "mrn"
 AWAKENING_LABELS = ("0", "1", "2", "3+")
 
 
@@ -46,13 +53,13 @@ def took_label(amount_mg: float | None) -> str:
 
 
 def dose_rows(prompt_id: int, amount_mg: float | None) -> Rows:
-    def b(label: str, action: str) -> tuple[str, str]:
-        return label, callbacks.make(DOSE_PREFIX, action, prompt_id)
+    def b(label: str, action: DoseAction) -> tuple[str, DoseAnswer]:
+        return label, DoseAnswer(action, prompt_id)
 
     return [
-        [b(took_label(amount_mg), "took")],
-        [b("Other amount", "other"), b("Skip", "skip")],
-        [b("Snooze 30 min", "snooze")],
+        row(b(took_label(amount_mg), DoseAction.TOOK)),
+        row(b("Other amount", DoseAction.OTHER), b("Skip", DoseAction.SKIP)),
+        row(b("Snooze 30 min", DoseAction.SNOOZE)),
     ]
 
 
@@ -93,8 +100,8 @@ def followup_prompt(
 
 
 def followup_rows(prompt_id: int) -> Rows:
-    keys = [(str(n), callbacks.make(FOLLOWUP_PREFIX, "i", prompt_id, n)) for n in range(11)]
-    return [keys[:6], keys[6:], [("Gone", callbacks.make(FOLLOWUP_PREFIX, "gone", prompt_id))]]
+    keys = [(str(n), FollowupPain(prompt_id, n)) for n in range(11)]
+    return [row(*keys[:6]), row(*keys[6:]), row(("Gone", FollowupGone(prompt_id)))]
 
 
 def pain_noted(intensity: int, at: datetime, zone: ZoneInfo) -> str:
@@ -110,12 +117,7 @@ def recurrence_prompt(kind: str, ended_at: datetime, zone: ZoneInfo, now: dateti
 
 
 def recurrence_rows(prompt_id: int) -> Rows:
-    return [
-        [
-            ("Yes, it's back", callbacks.make(FOLLOWUP_PREFIX, "back", prompt_id)),
-            ("No", callbacks.make(FOLLOWUP_PREFIX, "notback", prompt_id)),
-        ]
-    ]
+    return [row(("Yes, it's back", CameBack(prompt_id)), ("No", NotBack(prompt_id)))]
 
 
 def came_back(kind: str, first_min: int) -> str:
@@ -140,14 +142,15 @@ def morning_rows(prompt_id: int, quality: int | None, awakenings: int | None) ->
     def mark(label: str, chosen: bool) -> str:
         return f"✅ {label}" if chosen else label
 
-    quality_row = [
-        (mark(str(n), quality == n), callbacks.make(MORNING_PREFIX, "q", prompt_id, n))
-        for n in range(1, 6)
-    ]
-    wake_row = [
-        (mark(f"woke {label}", awakenings == n), callbacks.make(MORNING_PREFIX, "w", prompt_id, n))
-        for n, label in enumerate(AWAKENING_LABELS)
-    ]
+    quality_row = row(
+        *((mark(str(n), quality == n), MorningQuality(prompt_id, n)) for n in range(1, 6))
+    )
+    wake_row = row(
+        *(
+            (mark(f"woke {label}", awakenings == n), MorningWakes(prompt_id, n))
+            for n, label in enumerate(AWAKENING_LABELS)
+        )
+    )
     return [quality_row, wake_row[:2], wake_row[2:]]
 
 
