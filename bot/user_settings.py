@@ -12,8 +12,8 @@ from bot.domain import commands
 from bot.handlers.common import local_now
 from bot.scheduling import plan
 from bot.ui import texts
-from storage import queries
 from storage.models import User
+from storage.queries import users as queries
 
 # Magnesium bisglycinate is about 14.1 % elemental magnesium by weight (DESIGN §7).
 COMPOUND_ELEMENTAL_SHARE = 0.141

@@ -24,9 +24,9 @@ from bot.clock import FakeClock
 from bot.domain import schedule as sch
 from bot.scheduling import plan, wake
 from bot.scheduling.dispatch import Dispatcher
-from storage import queries
 from storage.db import make_sessionmaker, upgrade
 from storage.models import Attack, ProcessedUpdate, Prompt, User
+from storage.queries import users as queries
 from tests.conftest import postgres_schema
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -16,9 +16,9 @@ from sqlalchemy import func, select, text
 
 from bot.emulator.server import BotApiEmulator
 from bot.scheduling import plan
-from storage import queries
 from storage.db import make_sessionmaker, upgrade
 from storage.models import Prompt
+from storage.queries import users as queries
 from tests.conftest import TOKEN, postgres_schema, postgres_url
 
 USERS = 300

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from bot.emulator.server import BotApiEmulator
 from bot.ui import texts
-from storage import queries
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Prompt, User
+from storage.queries import users as queries
 from tests.conftest import USER, Harness, start_bot, stop_bot
 
 

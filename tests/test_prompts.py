@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import schedule as sch
 from bot.scheduling import answers, plan
-from storage import queries
 from storage.models import Attack, AttackUpdate, Dose, Prompt, Sleep, User
+from storage.queries import users as queries
 
 Sessions = async_sessionmaker[AsyncSession]
 DUE = datetime(2026, 6, 1, 19, 30, tzinfo=UTC)  # 21:30 in Berlin

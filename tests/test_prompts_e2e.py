@@ -20,9 +20,9 @@ from sqlalchemy import select
 
 from bot.emulator.server import BotApiEmulator
 from bot.emulator.state import SentMessage
-from storage import queries
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Attack, Dose, Prompt, User
+from storage.queries import users as queries
 from tests.conftest import TOKEN, USER, Harness, start_bot, stop_bot
 
 BERLIN = ZoneInfo("Europe/Berlin")

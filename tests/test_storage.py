@@ -11,7 +11,6 @@ from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from storage import queries
 from storage.db import make_engine, normalise_url, upgrade
 from storage.models import (
     USER_TABLES,
@@ -27,6 +26,7 @@ from storage.models import (
     Sleep,
     User,
 )
+from storage.queries import updates, users
 
 NOW = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
 
@@ -53,7 +53,7 @@ async def test_datetimes_come_back_timezone_aware_in_utc(
         2026, 3, 29, 3, 30, tzinfo=ZoneInfo("Europe/Berlin")
     )  # just after the DST jump
     async with sessions.begin() as s:
-        user = await queries.create_user(s, 1, 1, NOW)
+        user = await users.create_user(s, 1, 1, NOW)
         s.add(Attack(user_id=user.id, started_at=berlin, kind="migraine", created_at=NOW))
     async with sessions() as s:
         attack = (await s.scalars(select(Attack))).one()
@@ -67,16 +67,16 @@ async def test_datetimes_come_back_timezone_aware_in_utc(
 async def test_naive_datetimes_are_refused(sessions: async_sessionmaker[AsyncSession]) -> None:
     with pytest.raises(Exception, match="naive datetime"):
         async with sessions.begin() as s:
-            await queries.create_user(s, 1, 1, datetime(2026, 1, 1, 12, 0))
+            await users.create_user(s, 1, 1, datetime(2026, 1, 1, 12, 0))
 
 
 async def test_new_user_gets_the_documented_defaults(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     async with sessions.begin() as s:
-        await queries.create_user(s, 42, 4242, NOW)
+        await users.create_user(s, 42, 4242, NOW)
     async with sessions() as s:
-        user = await queries.get_user(s, 42)
+        user = await users.get_user(s, 42)
         assert user is not None
         assert user.timezone == "UTC"
         assert [(d.amount_mg, d.local_time) for d in user.dose_plan] == [(200.0, time(21, 30))]
@@ -88,7 +88,7 @@ async def test_a_prompt_is_unique_per_user_kind_and_time(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     async with sessions.begin() as s:
-        await queries.create_user(s, 1, 1, NOW)
+        await users.create_user(s, 1, 1, NOW)
         s.add(Prompt(user_id=1, kind="dose", scheduled_for=NOW))
     with pytest.raises(IntegrityError):
         async with sessions.begin() as s:
@@ -97,10 +97,10 @@ async def test_a_prompt_is_unique_per_user_kind_and_time(
 
 async def test_an_update_id_is_claimed_once(sessions: async_sessionmaker[AsyncSession]) -> None:
     async with sessions.begin() as s:
-        assert await queries.claim_update(s, 77, NOW) is True
-        assert await queries.claim_update(s, 77, NOW) is False
-        await queries.release_update(s, 77)
-        assert await queries.claim_update(s, 77, NOW) is True
+        assert await updates.claim_update(s, 77, NOW) is True
+        assert await updates.claim_update(s, 77, NOW) is False
+        await updates.release_update(s, 77)
+        assert await updates.claim_update(s, 77, NOW) is True
 
 
 async def test_deleting_a_user_erases_every_row_in_every_table(
@@ -108,7 +108,7 @@ async def test_deleting_a_user_erases_every_row_in_every_table(
 ) -> None:
     async with sessions.begin() as s:
         for uid in (1, 2):
-            await queries.create_user(s, uid, uid, NOW)
+            await users.create_user(s, uid, uid, NOW)
             attack = Attack(user_id=uid, started_at=NOW, kind="migraine", created_at=NOW)
             s.add(attack)
             await s.flush()
@@ -142,7 +142,7 @@ async def test_deleting_a_user_erases_every_row_in_every_table(
                 )
             )
     async with sessions.begin() as s:
-        await queries.delete_user_data(s, 1)
+        await users.delete_user_data(s, 1)
     async with sessions() as s:
         for model in USER_TABLES:
             column = model.id if model is User else model.user_id  # type: ignore[attr-defined]
@@ -184,10 +184,10 @@ async def test_the_plan_history_keeps_one_change_per_day(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     async with sessions.begin() as s:
-        user = await queries.create_user(s, 1, 1, NOW)
+        user = await users.create_user(s, 1, 1, NOW)
         later = NOW.date() + timedelta(days=10)
-        await queries.set_dose_plan(s, user, [(100.0, time(8, 0))], on=later)
-        await queries.set_dose_plan(s, user, [(100.0, time(8, 0)), (100.0, time(20, 0))], on=later)
+        await users.set_dose_plan(s, user, [(100.0, time(8, 0))], on=later)
+        await users.set_dose_plan(s, user, [(100.0, time(8, 0)), (100.0, time(20, 0))], on=later)
     async with sessions() as s:
         changes = (
             await s.scalars(select(DosePlanChange).order_by(DosePlanChange.effective_on))

@@ -11,8 +11,8 @@ from telegram.constants import ParseMode
 
 from bot.context import Context
 from bot.ui.keyboards import Rows, keyboard, plain
-from storage import queries
 from storage.models import User
+from storage.queries import users as queries
 
 __all__ = ["Rows", "edit", "load_or_create_user", "local_now", "reply", "send_all"]
 

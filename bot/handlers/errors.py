@@ -16,7 +16,7 @@ from telegram.ext import Application
 
 from bot.context import Context
 from bot.ui import texts
-from storage import queries
+from storage.queries import updates as queries
 
 log = logging.getLogger(__name__)
 

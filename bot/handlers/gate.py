@@ -8,7 +8,7 @@ from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.context import Context
 from bot.ui import texts
-from storage import queries
+from storage.queries import updates as queries
 
 GROUP = -10
 

@@ -22,8 +22,8 @@ from bot.handlers.common import Rows, edit, load_or_create_user, local_now, send
 from bot.scheduling import plan
 from bot.ui import callbacks, texts
 from bot.user_settings import set_dose, set_timezone, settings_card
-from storage import queries
 from storage.models import User
+from storage.queries import users as queries
 
 STEPS = ("tz", "label", "dose", "start", "goals", "kidney")
 SUGGESTED_ZONES = (

@@ -10,8 +10,8 @@ from bot.context import Context
 from bot.domain.export import build_export
 from bot.handlers.common import edit, load_or_create_user, reply
 from bot.ui import callbacks, texts
-from storage import queries
 from storage.models import USER_TABLES, User
+from storage.queries import users as queries
 
 PRIVACY = (
     "<b>What I store</b>\n"

@@ -1,16 +1,15 @@
-"""Queries as functions that take the session. Every query is scoped to one user."""
+"""People and their settings rows: create, load, dose plan, erase."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import USER_TABLES, DosePlanChange, DosePlanItem, ProcessedUpdate, User
+from storage.models import USER_TABLES, DosePlanChange, DosePlanItem, User
 
 DEFAULT_PLAN = ((200.0, time(21, 30)),)
 
@@ -57,23 +56,6 @@ async def record_plan_change(session: AsyncSession, user_id: int, day: date, dos
     )
     session.add(DosePlanChange(user_id=user_id, effective_on=day, doses_per_day=doses))
     await session.flush()
-
-
-async def claim_update(session: AsyncSession, update_id: int, now: datetime) -> bool:
-    """Record an update id; False when it was handled before (a redelivery)."""
-    try:
-        async with session.begin_nested():
-            await session.execute(
-                insert(ProcessedUpdate).values(update_id=update_id, processed_at=now)
-            )
-    except IntegrityError:
-        return False
-    return True
-
-
-async def release_update(session: AsyncSession, update_id: int) -> None:
-    """Forget an update whose handling failed, so a redelivery can try again."""
-    await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id))
 
 
 async def delete_user_data(session: AsyncSession, user_id: int) -> None:
