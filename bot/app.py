@@ -25,6 +25,7 @@ from bot.handlers import (
 )
 from bot.ratelimit import BotRateLimiter
 from bot.ui import texts
+from bot.ui.prompts import render_markup
 from storage.db import make_engine, make_sessionmaker
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Magb
         engine=engine,
         sessions=make_sessionmaker(engine),
         clock=clock or SystemClock(),
+        render_prompt=render_markup,
     )
     # PTB builds bot_data by calling what it is given; ours exists already.
     context_types = ContextTypes(bot_data=lambda: bot_data)  # type: ignore[call-overload]

@@ -18,6 +18,8 @@ class BotData:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
+    # How a prompt the dispatcher sends reads (the UI's words, given to scheduling).
+    render_prompt: Any = None
     # Set by bot.scheduling when the application starts; Any keeps APScheduler
     # types out of modules that do not schedule.
     scheduler: Any = None

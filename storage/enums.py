@@ -67,3 +67,20 @@ class EntryKind(StrEnum):
     ANXIETY = "anxiety"
     SIDE_EFFECT = "side_effect"
     PERIOD = "period"
+
+
+class Awaiting(StrEnum):
+    """Which typed answer the bot waits for (`user.awaiting` holds "kind:ref")."""
+
+    ONBOARDING = "ob"  # ref: the onboarding step (tz, dose, start_date)
+    SETTING = "set"  # ref: the setting (timezone, dose, followup, quiet, morning, capsule)
+    EDIT_TIME = "edit_time"  # ref: the journal line whose time /log corrects
+    DOSE_AMOUNT = "dose_amount"  # ref: the dose prompt whose "Other amount" was tapped
+    MORNING = "morning"  # ref: the morning check-in prompt
+
+    def pattern(self) -> str:
+        """A SQL LIKE pattern for every question of this kind."""
+        return f"{self.value}:%"
+
+    def with_ref(self, ref: object) -> str:
+        return f"{self.value}:{ref}"

@@ -60,6 +60,8 @@ class User(Base):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # False while the zone is the default nobody chose: the first dated entry says so.
+    timezone_chosen: Mapped[bool] = mapped_column(Boolean, default=False)
     quiet_start: Mapped[time] = mapped_column(Time, default=time(23, 0))
     quiet_end: Mapped[time] = mapped_column(Time, default=time(7, 0))
     goals: Mapped[list[str]] = mapped_column(default=list)
@@ -67,7 +69,8 @@ class User(Base):
     # True when the label states elemental magnesium; False when the person gives
     # the weight of the bisglycinate compound (about 14.1 % elemental).
     label_elemental: Mapped[bool] = mapped_column(Boolean, default=True)
-    capsule_mg: Mapped[float] = mapped_column(Float, default=100.0)
+    # Elemental mg in one capsule, for "2 caps"; None until the person says.
+    capsule_mg: Mapped[float | None] = mapped_column(Float, default=None)
     magnesium_start: Mapped[date | None] = mapped_column(Date, default=None)
     followup_first_min: Mapped[int] = mapped_column(Integer, default=120)
     followup_every_min: Mapped[int] = mapped_column(Integer, default=240)
@@ -237,6 +240,31 @@ class SideEffect(Base):
     raw_text: Mapped[str] = mapped_column(Text, default="")
 
 
+class Period(Base):
+    """A day of the menstrual period (NICE asks for the relation of migraine to it)."""
+
+    __tablename__ = "period"
+    __table_args__ = (UniqueConstraint("user_id", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    day: Mapped[date] = mapped_column(Date)
+    started: Mapped[bool] = mapped_column(Boolean, default=False)
+    raw_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class NoticeSent(Base):
+    """A notice that goes out once (per day, per 28-day window, ever): its key, once."""
+
+    __tablename__ = "notice_sent"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    key: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime]
+
+
 class JournalEntry(Base):
     """What one message stored, in order, so /undo and /log can take it back.
 
@@ -277,6 +305,10 @@ class Prompt(Base):
     attack_id: Mapped[int | None] = mapped_column(
         ForeignKey("attack.id", ondelete="CASCADE"), default=None
     )
+    # the medicine a "did it help?" check asks about
+    medication_id: Mapped[int | None] = mapped_column(
+        ForeignKey("medication_taken.id", ondelete="CASCADE"), default=None
+    )
     amount_mg: Mapped[float | None] = mapped_column(Float, default=None)
     claimed_at: Mapped[datetime | None] = mapped_column(default=None)
     claimed_by: Mapped[str | None] = mapped_column(String(64), default=None)
@@ -307,6 +339,8 @@ USER_TABLES: tuple[type[Base], ...] = (
     Sleep,
     Anxiety,
     SideEffect,
+    Period,
+    NoticeSent,
     JournalEntry,
     Prompt,
 )

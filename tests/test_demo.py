@@ -119,7 +119,9 @@ def test_a_second_demo_continues_the_diary_and_a_due_prompt_arrives_on_its_own(
     before_input = run.stdout.split("you> ")[0]
     assert "Time for your magnesium" in before_input, "the scheduler's prompt prints unasked"
     assert "(you pressed [1] Took it" in run.stdout
-    assert "Time zone set to Europe/Berlin" in run.stdout, "new update ids are not taken as old"
+    assert "Time zone set to Berlin (Europe/Berlin)" in run.stdout, (
+        "new update ids are not taken as old"
+    )
     assert _rows(db, "SELECT status, source FROM dose") == [("taken", "prompt")]
 
 

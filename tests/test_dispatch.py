@@ -24,6 +24,7 @@ from bot.clock import FakeClock
 from bot.domain import schedule as sch
 from bot.scheduling import plan, wake
 from bot.scheduling.dispatch import Dispatcher
+from bot.ui.prompts import render_markup
 from storage.db import make_sessionmaker, upgrade
 from storage.models import Attack, ProcessedUpdate, Prompt, User
 from storage.queries import users as queries
@@ -70,7 +71,7 @@ async def pg_engines() -> AsyncIterator[Callable[[], AsyncEngine]]:
 
 
 def dispatcher(sessions: Sessions, bot: FakeBot, clock: FakeClock, **kw: Any) -> Dispatcher:
-    return Dispatcher(sessions, bot, clock, send_rate=1000, **kw)
+    return Dispatcher(sessions, bot, clock, send_rate=1000, render=render_markup, **kw)
 
 
 async def make_user(
@@ -623,8 +624,12 @@ async def test_two_dispatchers_on_postgres_send_every_prompt_exactly_once(
     clock = FakeClock(due)
     bots = [FakeBot(delay=0.01), FakeBot(delay=0.01)]
     workers = [
-        Dispatcher(first, bots[0], clock, send_rate=1000, name="one", batch_size=7),
-        Dispatcher(second, bots[1], clock, send_rate=1000, name="two", batch_size=7),
+        Dispatcher(
+            first, bots[0], clock, send_rate=1000, render=render_markup, name="one", batch_size=7
+        ),
+        Dispatcher(
+            second, bots[1], clock, send_rate=1000, render=render_markup, name="two", batch_size=7
+        ),
     ]
     results = await asyncio.gather(*(w.run() for w in workers), *(w.run() for w in workers))
     chats = Counter(s["chat_id"] for bot in bots for s in bot.sent)

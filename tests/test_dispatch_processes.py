@@ -29,6 +29,7 @@ import asyncio, json, sys, time
 from telegram import Bot
 from bot.clock import SystemClock
 from bot.scheduling.dispatch import Dispatcher
+from bot.ui.prompts import render_markup
 from storage.db import make_engine, make_sessionmaker
 
 async def main(url, schema, base, token, name):
@@ -37,7 +38,13 @@ async def main(url, schema, base, token, name):
         await conn.exec_driver_sql("SELECT 1")
     async with Bot(token, base_url=base + "/bot") as bot:
         worker = Dispatcher(
-            make_sessionmaker(engine), bot, SystemClock(), send_rate=100, name=name, batch_size=8
+            make_sessionmaker(engine),
+            bot,
+            SystemClock(),
+            send_rate=100,
+            render=render_markup,
+            name=name,
+            batch_size=8,
         )
         print("ready", flush=True)
         await asyncio.to_thread(sys.stdin.readline)  # the start line: both are ready

@@ -248,10 +248,15 @@ async def test_unknown_command_gets_a_pointer_to_help(harness: Harness) -> None:
     assert replies[0].plain_text == texts.UNKNOWN_COMMAND
 
 
-async def test_an_unreadable_answer_to_a_question_says_what_it_wants(harness: Harness) -> None:
+async def test_an_unreadable_answer_asks_the_question_again_with_its_buttons(
+    harness: Harness,
+) -> None:
     await harness.say("/start")
     replies = await harness.say("Mars")
-    assert "Type it like Europe/Berlin" in (replies[0].plain_text or "")
+    text = replies[0].plain_text or ""
+    assert "I don't know the time zone 'Mars'" in text and "Time zone" in text
+    labels = [b["text"] for row in replies[0].buttons for b in row]
+    assert "Skip" in labels and "Berlin" in labels  # the question's buttons, not scrolled away
     user = await _user(harness)
     assert user.timezone == "UTC" and user.awaiting == "ob:tz"
     await harness.say("Tokyo")

@@ -21,6 +21,8 @@ from storage.models import (
     DosePlanChange,
     JournalEntry,
     MedicationTaken,
+    NoticeSent,
+    Period,
     Prompt,
     SideEffect,
     Sleep,
@@ -136,6 +138,8 @@ async def test_deleting_a_user_erases_every_row_in_every_table(
             s.add(Sleep(user_id=uid, night=NOW.date(), quality=2, recorded_at=NOW))
             s.add(Anxiety(user_id=uid, at=NOW, level=4))
             s.add(SideEffect(user_id=uid, at=NOW, effects=["diarrhea"]))
+            s.add(Period(user_id=uid, day=NOW.date(), started=True))
+            s.add(NoticeSent(user_id=uid, key="zone-assumed", sent_at=NOW))
             s.add(
                 JournalEntry(
                     user_id=uid, group_id=1, kind="attack", row_id=attack.id, created_at=NOW

@@ -1,37 +1,71 @@
-"""Small helpers every handler uses: the user row, replies in HTML, local time."""
+"""Small helpers every handler uses: the person's diary scope, replies in HTML, edits."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from bot.context import Context
+from bot.diary.scope import Scope, unit
 from bot.ui.keyboards import Rows, keyboard, plain
-from storage.models import User
-from storage.queries import users as queries
 
-__all__ = ["Rows", "edit", "load_or_create_user", "local_now", "reply", "send_all"]
+__all__ = ["Out", "Rows", "edit", "reply", "scope_of", "send_all"]
+
+Out = tuple[str, Rows | None]
+# A message dated in the future (clock skew) is taken as written now.
+MAX_SKEW = timedelta(minutes=5)
+
+
+def message_time(message: Message, now: datetime) -> datetime:
+    """When the person wrote it: Telegram's date, not when the bot got to it."""
+    sent = message.date
+    return sent if sent <= now + MAX_SKEW else now
+
+
+@asynccontextmanager
+async def scope_of(update: Update, ctx: Context) -> AsyncIterator[Scope]:
+    """One transaction on the sender's diary for this update (the gate let only people in)."""
+    tg_user, chat = update.effective_user, update.effective_chat
+    assert tg_user is not None and chat is not None
+    now = ctx.bot_data.clock.now()
+    message = update.effective_message if update.message else None
+    sent_at = message_time(message, now) if message is not None else now
+    async with unit(
+        ctx.bot_data.sessions,
+        user_id=tg_user.id,
+        chat_id=chat.id,
+        now=now,
+        group=update.update_id,
+        sent_at=sent_at,
+    ) as scope:
+        yield scope
 
 
 async def edit(message: Message, text: str | None, rows: Rows | None) -> None:
     """Edit a bot message in place; `text=None` changes only the buttons.
 
     An edit that changes nothing is skipped: Telegram refuses it ("message is not
-    modified"), and a double tap would otherwise be a refused request.
+    modified"), and a double tap would otherwise be a refused request. A message
+    that can no longer be edited is left as it is.
     """
     markup = keyboard(rows)
     same_buttons = message.reply_markup == markup
     same_text = text is None or plain(text) == (message.text or "").strip()
     if same_buttons and same_text:
         return
-    if text is None:
-        await message.edit_reply_markup(markup)
-    else:
-        await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    try:
+        if text is None:
+            await message.edit_reply_markup(markup)
+        else:
+            await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
 
 
 async def reply(update: Update, text: str, rows: Rows | None = None) -> Message | None:
@@ -46,13 +80,13 @@ async def reply(update: Update, text: str, rows: Rows | None = None) -> Message 
     )
 
 
-def merge(outs: list[tuple[str, Rows | None]]) -> list[tuple[str, Rows | None]]:
+def merge(outs: list[Out]) -> list[Out]:
     """Join messages without buttons into the next one.
 
     Telegram asks bots to keep to about one message a second per chat; a
     confirmation and the next question read better as one message anyway.
     """
-    merged: list[tuple[str, Rows | None]] = []
+    merged: list[Out] = []
     for text, rows in outs:
         if merged and not merged[-1][1]:
             text = f"{merged.pop()[0]}\n\n{text}"
@@ -60,25 +94,9 @@ def merge(outs: list[tuple[str, Rows | None]]) -> list[tuple[str, Rows | None]]:
     return merged
 
 
-async def send_all(update: Update, outs: list[tuple[str, Rows | None]]) -> None:
+async def send_all(update: Update, outs: list[Out]) -> None:
     for text, rows in merge(outs):
         await reply(update, text, rows)
-
-
-async def load_or_create_user(session: AsyncSession, update: Update, now: datetime) -> User:
-    """The sender's row; a person who writes before /start gets the defaults."""
-    tg_user, chat = update.effective_user, update.effective_chat
-    assert tg_user is not None and chat is not None  # the gate lets only private updates in
-    user = await queries.get_user(session, tg_user.id)
-    if user is None:
-        user = await queries.create_user(session, tg_user.id, chat.id, now)
-    elif user.chat_id != chat.id:
-        user.chat_id = chat.id
-    return user
-
-
-def local_now(user: User, ctx: Context) -> datetime:
-    return ctx.bot_data.clock.now().astimezone(ZoneInfo(user.timezone))
 
 
 def command_args(ctx: Context) -> list[str]:

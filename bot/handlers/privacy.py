@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import Context
-from bot.domain.export import build_export
-from bot.handlers.common import edit, load_or_create_user, reply
-from bot.ui import callbacks, texts
-from storage.models import USER_TABLES, User
-from storage.queries import users as queries
+from bot.diary import privacy
+from bot.handlers.common import edit, reply, scope_of
+from bot.ui import buttons as b
+from bot.ui import texts
+from bot.ui.callbacks import pattern, unpack
+from bot.ui.keyboards import row
 
 PRIVACY = (
     "<b>What I store</b>\n"
@@ -39,50 +39,36 @@ async def privacy_cmd(update: Update, ctx: Context) -> None:
 
 async def export_cmd(update: Update, ctx: Context) -> None:
     """Send the person all of their rows, one CSV per table, and JSON."""
-    tg_user = update.effective_user
-    assert tg_user is not None
-    async with ctx.bot_data.sessions.begin() as session:
-        user = await load_or_create_user(session, update, ctx.bot_data.clock.now())
-        tables = {}
-        for model in USER_TABLES:
-            column = model.id if model is User else model.user_id  # type: ignore[attr-defined]
-            columns = [c.name for c in model.__table__.columns]
-            rows = (await session.execute(select(model.__table__).where(column == user.id))).all()
-            tables[model.__tablename__] = (columns, [tuple(r) for r in rows])
-        zone = user.timezone
-    data = build_export(tables, zone)
+    async with scope_of(update, ctx) as scope:
+        data = await privacy.export(scope)
     chat = update.effective_chat
     assert chat is not None
     await chat.send_document(data, filename="magbot-export.zip", caption=EXPORT_CAPTION)
 
 
 async def delete_cmd(update: Update, ctx: Context) -> None:
-    rows = [
-        [
-            ("Yes, erase everything", callbacks.make("del", "yes")),
-            ("Cancel", callbacks.make("del", "no")),
-        ]
-    ]
+    rows = [row(("Yes, erase everything", b.EraseConfirm()), ("Cancel", b.EraseCancel()))]
     await reply(update, CONFIRM_DELETE, rows)
 
 
 async def on_delete_button(update: Update, ctx: Context) -> None:
     query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    data = callbacks.parse(query.data, "del")
-    if data is None or data.action not in ("yes", "no"):
+    assert query is not None
+    pressed = unpack(query.data, b.EraseConfirm, b.EraseCancel)
+    if pressed is None:
         await query.answer(texts.STALE_BUTTON)
         return
-    if data.action == "yes":
-        async with ctx.bot_data.sessions.begin() as session:
-            await queries.delete_user_data(session, update.effective_user.id)
+    if isinstance(pressed, b.EraseConfirm):
+        async with scope_of(update, ctx) as scope:
+            await privacy.erase(scope)
     await query.answer()
     if isinstance(query.message, Message):
-        await edit(query.message, DELETED if data.action == "yes" else DELETE_CANCELLED, None)
+        text = DELETED if isinstance(pressed, b.EraseConfirm) else DELETE_CANCELLED
+        await edit(query.message, text, None)
 
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("privacy", privacy_cmd))
     app.add_handler(CommandHandler("export", export_cmd))
     app.add_handler(CommandHandler("delete", delete_cmd))
-    app.add_handler(CallbackQueryHandler(on_delete_button, pattern=r"^del:"))
+    app.add_handler(CallbackQueryHandler(on_delete_button, pattern=pattern("del")))

@@ -1,132 +1,136 @@
 """Buttons on the prompts the bot sends by itself: dose, follow-up, morning check-in.
 
-Thin: parse the callback data, let bot.scheduling.answers store the answer in
-one transaction, then answer the tap and edit the prompt message to show the
+Thin: read the button, let `bot.diary.prompts` store the answer in one
+transaction, then answer the tap and edit the prompt message to show the
 outcome (never a new message per tap, never an edit to identical content).
+The typed answers these prompts ask for ("Other amount", the morning check-in in
+words) are read here too, through the registry in `bot.handlers.answers`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
-
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import Context
-from bot.handlers.checkin import attack_rows
-from bot.handlers.common import Rows, edit, load_or_create_user
-from bot.scheduling import answers
-from bot.ui import callbacks
-from storage.models import User
+from bot.diary import prompts
+from bot.diary.awaiting import Awaited
+from bot.diary.scope import Scope
+from bot.diary.times import today
+from bot.domain.entries import DoseEntry, SleepEntry
+from bot.domain.parse import parse, parse_dose_amount
+from bot.handlers.common import Out, edit, scope_of
+from bot.ui import buttons as b
+from bot.ui import prompts as pt
+from bot.ui.callbacks import pattern, unpack
+from bot.ui.checkin import checkin_reply
+from bot.ui.keyboards import Rows
 
-log = logging.getLogger(__name__)
+Answered = tuple[list[Out], list[tuple[int, str]]]
 
 
-async def _show(update: Update, ctx: Context, result: answers.Reply) -> None:
+async def _show(update: Update, toast: str, text: str | None, rows: Rows | None) -> None:
     query = update.callback_query
     assert query is not None
-    await query.answer(result.toast)
-    if result.text is not None:
-        rows: Rows | None = result.rows
-        if result.new_attack is not None:
-            rows = attack_rows(result.new_attack)
-        await _edit(ctx, query.message, result.text, rows)
-
-
-async def _edit(ctx: Context, message: object, text: str, rows: Rows | None) -> None:
-    if not isinstance(message, Message):
-        return  # too old to edit (Telegram sends an inaccessible message)
-    try:
-        await edit(message, text, rows)
-    except BadRequest as exc:
-        # "message is not modified" / "message to edit not found": nothing to show
-        log.info("prompt message not edited: %s", type(exc).__name__)
+    await query.answer(toast)
+    if text is not None and isinstance(query.message, Message):
+        await edit(query.message, text, rows)
 
 
 async def on_dose_button(update: Update, ctx: Context) -> None:
     """Took it / Other amount / Skip / Snooze on a dose prompt."""
     assert update.callback_query is not None
-    data = callbacks.parse(update.callback_query.data, "dose")
-    now = ctx.bot_data.clock.now()
-    async with ctx.bot_data.sessions.begin() as session:
-        user = await load_or_create_user(session, update, now)
-        result = await answers.answer_dose(
-            session,
-            user,
-            data.int_arg(0) if data else None,
-            data.action if data else "",
-            now,
-            group=update.update_id,
-        )
-    await _show(update, ctx, result)
+    pressed = unpack(update.callback_query.data, b.DoseAnswer)
+    async with scope_of(update, ctx) as scope:
+        if pressed is None:
+            answer = prompts.PromptReply(prompts.Answer.STALE)
+        else:
+            action = prompts.DoseAction(pressed.action.value)
+            answer = await prompts.answer_dose(scope, pressed.prompt_id, action)
+        view = pt.reply_view(answer, scope.user, scope.now)
+    await _show(update, *view)
 
 
 async def on_followup_button(update: Update, ctx: Context) -> None:
     """Pain now / Gone on a follow-up; Yes / No on the "did it come back?" check."""
     assert update.callback_query is not None
-    data = callbacks.parse(update.callback_query.data, "fu")
-    now = ctx.bot_data.clock.now()
-    async with ctx.bot_data.sessions.begin() as session:
-        user = await load_or_create_user(session, update, now)
-        result = await answers.answer_followup(
-            session,
-            user,
-            data.int_arg(0) if data else None,
-            data.action if data else "",
-            data.int_arg(1) if data else None,
-            now,
-            group=update.update_id,
-        )
-    await _show(update, ctx, result)
+    pressed = unpack(update.callback_query.data, *b.FOLLOWUP_BUTTONS)
+    async with scope_of(update, ctx) as scope:
+        match pressed:
+            case b.FollowupPain():
+                answer = await prompts.answer_followup(
+                    scope, pressed.prompt_id, pressed.value, gone=False
+                )
+            case b.FollowupGone():
+                answer = await prompts.answer_followup(scope, pressed.prompt_id, None, gone=True)
+            case b.CameBack() | b.NotBack():
+                answer = await prompts.answer_recurrence(
+                    scope, pressed.prompt_id, back=isinstance(pressed, b.CameBack)
+                )
+            case _:
+                answer = prompts.PromptReply(prompts.Answer.STALE)
+        view = pt.reply_view(answer, scope.user, scope.now)
+    await _show(update, *view)
 
 
 async def on_morning_button(update: Update, ctx: Context) -> None:
     """Sleep quality / awakenings on the morning check-in."""
     assert update.callback_query is not None
-    data = callbacks.parse(update.callback_query.data, "mrn")
-    now = ctx.bot_data.clock.now()
-    async with ctx.bot_data.sessions.begin() as session:
-        user = await load_or_create_user(session, update, now)
-        result = await answers.answer_morning(
-            session,
-            user,
-            data.int_arg(0) if data else None,
-            data.action if data else "",
-            data.int_arg(1) if data else None,
-            now,
-        )
-    await _show(update, ctx, result)
+    pressed = unpack(update.callback_query.data, *b.MORNING_BUTTONS)
+    async with scope_of(update, ctx) as scope:
+        match pressed:
+            case b.MorningQuality():
+                answer = await prompts.answer_morning(
+                    scope, pressed.prompt_id, quality=pressed.value
+                )
+            case b.MorningWakes():
+                answer = await prompts.answer_morning(
+                    scope, pressed.prompt_id, awakenings=pressed.value
+                )
+            case _:
+                answer = prompts.PromptReply(prompts.Answer.STALE)
+        view = pt.reply_view(answer, scope.user, scope.now)
+    await _show(update, *view)
 
 
-async def handle_dose_amount_text(
-    session: AsyncSession, ctx: Context, user: User, text: str
-) -> list[tuple[str, Rows | None]] | None:
-    """The typed answer to "Other amount"; None when the text is not an amount.
+# --- typed answers -------------------------------------------------------------------------
 
-    Called by the free-text handler, inside its transaction, when
-    `user.awaiting` starts with "dose_amount:".
-    """
-    now = ctx.bot_data.clock.now()
-    group = int(now.timestamp() * 1000)  # like a button: its own journal group
-    result = await answers.dose_amount_text(session, user, text, now, group=group)
-    if result is None:
+
+async def answer_amount(scope: Scope, asked: Awaited, text: str) -> Answered | None:
+    """The typed answer to "Other amount"; None when the text is not an amount."""
+    prompt_id = asked.ref_id()
+    entry = _typed_amount(text)
+    if prompt_id is None or entry is None:
         return None
-    if result.prompt_message_id is not None:
-        with contextlib.suppress(BadRequest):
-            await ctx.bot.edit_message_text(
-                result.prompt_text,
-                chat_id=user.chat_id,
-                message_id=result.prompt_message_id,
-                parse_mode=ParseMode.HTML,
-            )
-    return [(message, None) for message in result.messages]
+    answer = await prompts.dose_amount(scope, prompt_id, entry, text)
+    if answer is None:
+        return None
+    messages, prompt_text = pt.amount_view(answer, scope.user, scope.now)
+    edits = []
+    if answer.prompt is not None and answer.prompt.message_id is not None and prompt_text:
+        edits.append((answer.prompt.message_id, prompt_text))
+    return [(m, None) for m in messages], edits
+
+
+def _typed_amount(text: str) -> DoseEntry | None:
+    """An amount typed on its own, as mg or capsules (the label and capsule size apply later)."""
+    one, two = parse_dose_amount(text, 1.0), parse_dose_amount(text, 2.0)
+    if one is None or two is None:
+        return None
+    return DoseEntry(count=one) if one != two else DoseEntry(amount_mg=one)
+
+
+async def answer_morning_text(scope: Scope, asked: Awaited, text: str) -> Answered | None:
+    """Words in answer to the morning check-in: that night, unless plainly something else."""
+    entries = parse(text, scope.sent_at, scope.user.timezone)
+    sleep = [e for e in entries if isinstance(e, SleepEntry)]
+    if not sleep or len(sleep) != len(entries):
+        return None
+    recorded = await prompts.morning_in_words(scope, asked.ref_id(), sleep, text)
+    return checkin_reply(recorded, scope.user.timezone, today(scope), scope.now), []
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_dose_button, pattern=r"^dose:"))
-    app.add_handler(CallbackQueryHandler(on_followup_button, pattern=r"^fu:"))
-    app.add_handler(CallbackQueryHandler(on_morning_button, pattern=r"^mrn:"))
+    app.add_handler(CallbackQueryHandler(on_dose_button, pattern=pattern("dose")))
+    app.add_handler(CallbackQueryHandler(on_followup_button, pattern=pattern("fu")))
+    app.add_handler(CallbackQueryHandler(on_morning_button, pattern=pattern("mrn")))

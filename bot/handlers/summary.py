@@ -10,11 +10,11 @@ from telegram.constants import ChatAction
 from telegram.ext import Application, CommandHandler
 
 from bot.context import Context
-from bot.diary_loader import load_diary
+from bot.diary.summary import load as load_diary
 from bot.domain import chart, report, stats, summary_text
 from bot.domain.commands import BadArgument, parse_period
 from bot.domain.diary import Diary
-from bot.handlers.common import command_args, load_or_create_user, reply
+from bot.handlers.common import command_args, reply, scope_of
 from bot.ui import texts
 
 REPORT_CAPTION = "Your diary for your clinician (last 90 days, before vs on magnesium)."
@@ -29,9 +29,8 @@ def _render(diary: Diary, period: str, now: datetime) -> tuple[str, bytes | None
 
 
 async def _diary(update: Update, ctx: Context, now: datetime) -> tuple[Diary, Chat]:
-    async with ctx.bot_data.sessions.begin() as session:
-        user = await load_or_create_user(session, update, now)
-        diary = await load_diary(session, user)
+    async with scope_of(update, ctx) as scope:
+        diary = await load_diary(scope)
     assert update.effective_chat is not None
     return diary, update.effective_chat
 

@@ -5,9 +5,10 @@
   the application's post_init / post_shutdown.
 - `bot.scheduling.plan`: `replan_user`, `schedule_followups`, `cancel_followups`,
   `schedule_recurrence_check`, `cancel_all` — database-only functions that take
-  the session, called by handlers inside their transaction.
-- `bot.scheduling.dispatch`: claiming, deciding and sending due prompts.
-- `bot.scheduling.answers`: what a tap on a prompt's button stores.
+  the session, called by the diary's use cases inside their transaction.
+- `bot.scheduling.dispatch`: claiming, deciding and sending due prompts. How a
+  prompt reads is the UI's business: the composition root hands the dispatcher
+  a `render` function (`bot.ui.prompts.render_markup`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ async def start(app: Any) -> None:
 
     data = app.bot_data
     scheduler = PromptScheduler(
-        data.sessions, data.engine, app.bot, data.clock, send_rate=data.settings.send_rate
+        data.sessions,
+        data.engine,
+        app.bot,
+        data.clock,
+        send_rate=data.settings.send_rate,
+        render=data.render_prompt,
     )
     await scheduler.start()
     data.scheduler = scheduler

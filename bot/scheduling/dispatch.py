@@ -25,7 +25,7 @@ import math
 import os
 import socket
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,14 +33,14 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.clock import Clock
 from bot.domain import schedule as sch
 from bot.scheduling import plan
-from bot.ui import prompts as pt
-from bot.ui.keyboards import Rows, keyboard
+from storage.enums import Awaiting
 from storage.models import Attack, Prompt, User
 
 log = logging.getLogger(__name__)
@@ -67,12 +67,16 @@ class Claimed:
     amount_mg: float | None
 
 
+# How a prompt reads and its buttons: given by the composition root (the UI's words).
+Render = Callable[[Claimed, User, Attack | None], tuple[str, InlineKeyboardMarkup | None]]
+
+
 @dataclass
 class Outgoing:
     prompt: Claimed
     chat_id: int
     text: str
-    rows: Rows
+    markup: InlineKeyboardMarkup | None
 
 
 @dataclass
@@ -128,10 +132,12 @@ class Dispatcher:
         clock: Clock,
         *,
         send_rate: float,
+        render: Render,
         name: str | None = None,
         batch_size: int | None = None,
     ) -> None:
         self.sessions = sessions
+        self.render = render
         self.bot = bot
         self.clock = clock
         self.name = name or process_name()
@@ -281,8 +287,8 @@ class Dispatcher:
             if prompt.kind == sch.FOLLOWUP and attack is not None:
                 await self._next_followup(session, user, attack, prompt.scheduled_for, now)
             return None
-        text, rows = render(prompt, user, attack)
-        return Outgoing(prompt, user.chat_id, text, rows)
+        text, markup = self.render(prompt, user, attack)
+        return Outgoing(prompt, user.chat_id, text, markup)
 
     async def _attack_prompt_unwanted(
         self, session: AsyncSession, prompt: Claimed, attack: Attack | None, now: datetime
@@ -374,7 +380,7 @@ class Dispatcher:
                 chat_id=item.chat_id,
                 text=item.text,
                 parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(item.rows),
+                reply_markup=item.markup,
             )
         except (Forbidden, BadRequest) as exc:
             if isinstance(exc, BadRequest) and "chat not found" not in str(exc).lower():
@@ -449,9 +455,10 @@ class Dispatcher:
                     update(User)
                     .where(
                         User.id == prompt.user_id,
-                        (User.awaiting.is_(None)) | (User.awaiting.like("morning:%")),
+                        (User.awaiting.is_(None))
+                        | (User.awaiting.like(Awaiting.MORNING.pattern())),
                     )
-                    .values(awaiting=f"morning:{prompt.id}")
+                    .values(awaiting=Awaiting.MORNING.with_ref(prompt.id))
                     .execution_options(synchronize_session=False)
                 )
 
@@ -465,24 +472,3 @@ async def mark_blocked(session: AsyncSession, user_id: int) -> None:
         .execution_options(synchronize_session=False)
     )
     await plan.cancel_all(session, user_id)
-
-
-def render(prompt: Claimed | Prompt, user: User, attack: Attack | None) -> tuple[str, Rows]:
-    """The text and buttons of a prompt, the same when sent and when redrawn after an answer."""
-    zone = sch.zone_of(user.timezone)
-    if prompt.kind in (sch.DOSE, sch.SNOOZE):
-        return (
-            pt.dose_prompt(prompt.amount_mg, snoozed=prompt.kind == sch.SNOOZE),
-            pt.dose_rows(prompt.id, prompt.amount_mg),
-        )
-    if prompt.kind == sch.FOLLOWUP and attack is not None:
-        text = pt.followup_prompt(
-            attack.kind, attack.started_at, attack.start_intensity, zone, prompt.scheduled_for
-        )
-        return text, pt.followup_rows(prompt.id)
-    if prompt.kind == sch.RECURRENCE and attack is not None and attack.ended_at is not None:
-        text = pt.recurrence_prompt(attack.kind, attack.ended_at, zone, prompt.scheduled_for)
-        return text, pt.recurrence_rows(prompt.id)
-    if prompt.kind == sch.MORNING:
-        return pt.MORNING_PROMPT, pt.morning_rows(prompt.id, None, None)
-    raise ValueError(f"cannot render a {prompt.kind} prompt")

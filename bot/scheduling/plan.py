@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.domain import schedule as sch
 from bot.scheduling import wake
+from storage.enums import Awaiting
 from storage.models import Attack, ProcessedUpdate, Prompt, User
 
 MATERIALISE_CHUNK = 500
@@ -253,6 +254,18 @@ async def cancel_followups(session: AsyncSession, attack_id: int) -> None:
     )
 
 
+async def cancel_attack_prompts(
+    session: AsyncSession, attack_id: int, kinds: tuple[str, ...]
+) -> None:
+    """Cancel an attack's pending prompts of `kinds` (an undone end takes back its check)."""
+    await session.execute(
+        update(Prompt)
+        .where(Prompt.attack_id == attack_id, Prompt.kind.in_(kinds), Prompt.status == "pending")
+        .values(status="cancelled", outcome="undone")
+        .execution_options(synchronize_session="fetch")
+    )
+
+
 async def schedule_recurrence_check(
     session: AsyncSession, user: User, attack: Attack, now: datetime
 ) -> None:
@@ -394,7 +407,9 @@ async def expire_stale(session: AsyncSession, now: datetime) -> int:
 async def forget_stale_morning_questions(session: AsyncSession, now: datetime) -> int:
     """Stop reading typed messages as last night's sleep hours after the morning question."""
     waiting = (
-        await session.execute(select(User.id, User.awaiting).where(User.awaiting.like("morning:%")))
+        await session.execute(
+            select(User.id, User.awaiting).where(User.awaiting.like(Awaiting.MORNING.pattern()))
+        )
     ).all()
     asked = {uid: int(tag[8:]) for uid, tag in waiting if tag and tag[8:].isdigit()}
     if not asked:
@@ -411,7 +426,7 @@ async def forget_stale_morning_questions(session: AsyncSession, now: datetime) -
     if stale:
         await session.execute(
             update(User)
-            .where(User.id.in_(stale), User.awaiting.like("morning:%"))
+            .where(User.id.in_(stale), User.awaiting.like(Awaiting.MORNING.pattern()))
             .values(awaiting=None)
             .execution_options(synchronize_session=False)
         )

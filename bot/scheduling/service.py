@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.scheduling import plan, wake
-from bot.scheduling.dispatch import Dispatcher
+from bot.scheduling.dispatch import Dispatcher, Render
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +48,12 @@ class PromptScheduler:
         clock: Clock,
         *,
         send_rate: float,
+        render: Render,
     ) -> None:
         self.sessions = sessions
         self.engine = engine
         self.clock = clock
-        self.dispatcher = Dispatcher(sessions, bot, clock, send_rate=send_rate)
+        self.dispatcher = Dispatcher(sessions, bot, clock, send_rate=send_rate, render=render)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._idle = asyncio.Event()
         self._idle.set()

@@ -130,6 +130,11 @@ class Step(StrEnum):
     KIDNEY = "kidney"
 
 
+@button("ob", "again")
+class OnboardingAgain(Button):
+    """Back to the onboarding question a person left to log something."""
+
+
 @button("ob")
 class OnboardingChoice(Button):
     step: Step
@@ -142,6 +147,7 @@ class CardKey(StrEnum):
     FOLLOWUP = "followup"
     QUIET = "quiet"
     MORNING = "morning"
+    CAPSULE = "capsule"
     ONBOARD = "onboard"
     PAUSE = "pause"
     RESUME = "resume"
@@ -176,7 +182,12 @@ class LogSetPain(Button):
     value: int
 
 
-LOG_BUTTONS = (LogDelete, LogTime, LogPain, LogSetPain)
+@button("log", "page")
+class LogPage(Button):
+    page: int
+
+
+LOG_BUTTONS = (LogDelete, LogTime, LogPain, LogSetPain, LogPage)
 
 
 @button("del", "yes")
@@ -187,3 +198,28 @@ class EraseConfirm(Button):
 @button("del", "no")
 class EraseCancel(Button):
     pass
+
+
+# --- questions after a check-in -----------------------------------------------------------
+
+
+@button("ov", "same")
+class OverlapSame(Button):
+    new_id: int
+    existing_id: int
+
+
+@button("ov", "new")
+class OverlapKeep(Button):
+    new_id: int
+
+
+@button("tz", "fix")
+class ZoneFix(Button):
+    """The time zone a person picks after being told which one was assumed."""
+
+    group: int
+    zone: str
+
+
+QUESTION_BUTTONS = (OverlapSame, OverlapKeep, ZoneFix)

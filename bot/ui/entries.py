@@ -1,20 +1,32 @@
 """The words for logged entries: what the bot understood, safety notices, undo.
 
 Kept beside bot/ui/texts.py (the catalogue of fixed texts) because these are built
-from rows. HTML: everything that came from the person is escaped.
+from the diary's results. HTML: everything that came from the person is escaped.
+Every line names the day when the entry is not today's (DESIGN §6a).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.diary import results as r
 from bot.domain.medicines import MedClass
 from bot.domain.safety import UPPER_LIMIT_MG
 from bot.ui.texts import esc, mg
+from storage.enums import AttackKind, DoseStatus, EntryKind
+from storage.models import (
+    Anxiety,
+    Attack,
+    AttackUpdate,
+    Dose,
+    MedicationTaken,
+    Period,
+    SideEffect,
+    Sleep,
+)
 
 SYMPTOM_LABELS = {
     "throbbing": "throbbing",
@@ -49,64 +61,115 @@ TRIGGER_LABELS = {
     "exercise": "exercise",
 }
 SIDE_EFFECT_LABELS = {
-    "diarrhea": "diarrhoea",
+    "diarrhea": "diarrhea",
     "stomach_upset": "upset stomach",
     "nausea": "nausea",
     "drowsiness": "drowsiness",
 }
 
 
-def local(at: datetime, zone: str) -> datetime:
-    return at.astimezone(ZoneInfo(zone))
+def local(at: datetime, zone: str | ZoneInfo) -> datetime:
+    return at.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
 
 
-def clock(at: datetime, zone: str, *, with_day: bool = False) -> str:
+def clock(at: datetime, zone: str | ZoneInfo, *, with_day: bool = False) -> str:
     loc = local(at, zone)
     return loc.strftime("%a %d %b %H:%M") if with_day else loc.strftime("%H:%M")
 
 
+def moment(at: datetime, zone: str | ZoneInfo, today: date) -> str:
+    """ "14:00" today, "Fri 27 Nov 22:00" another day."""
+    return clock(at, zone, with_day=local(at, zone).date() != today)
+
+
+def on_day(day: date, today: date) -> str:
+    """ ", Fri 27 Nov" when `day` is not today, else ""."""
+    return "" if day == today else f", {day:%a %d %b}"
+
+
+def kind_word(kind: str) -> str:
+    return "Migraine" if kind == AttackKind.MIGRAINE else "Headache"
+
+
+def medicine_text(row: MedicationTaken, zone: str | ZoneInfo, today: date) -> str:
+    dose = f" {mg(row.dose_mg)}" if row.dose_mg else ""
+    return f"{esc(row.name)}{dose} at {moment(row.taken_at, zone, today)}"
+
+
+ASSUMED_START = " (no time given, so I put {at}; /log to change it)"
+
+
 def attack_line(
-    attack: Any, zone: str, *, now: datetime, meds: Sequence[Any] = (), continued: bool = False
+    attack: Attack,
+    zone: str | ZoneInfo,
+    today: date,
+    *,
+    meds: Sequence[MedicationTaken] = (),
+    continued: bool = False,
+    assumed: frozenset[str] = frozenset(),
 ) -> str:
-    """ "Migraine 7/10 since 14:00, nausea, after stress, ibuprofen 400 mg"."""
-    parts = [("Migraine" if attack.kind == "migraine" else "Headache")]
+    """ "Migraine 7/10 since 14:00, nausea, after stress, ibuprofen 400 mg at 14:30"."""
+    head = kind_word(attack.kind)
     if attack.peak_intensity is not None:
-        parts[0] += f" {attack.peak_intensity}/10"
+        head += f" {attack.peak_intensity}/10"
     if continued:
-        parts[0] += " (same attack)"
+        head += " (same attack)"
     else:
-        other_day = local(attack.started_at, zone).date() != local(now, zone).date()
-        parts[0] += f" since {clock(attack.started_at, zone, with_day=other_day)}"
+        head += f" since {moment(attack.started_at, zone, today)}"
+        if "started_at" in assumed:
+            head += ASSUMED_START.format(at=clock(attack.started_at, zone))
     if attack.ended_at:
-        parts[0] += f", ended {clock(attack.ended_at, zone)}"
+        head += f", ended {moment(attack.ended_at, zone, today)}"
+    parts = [head]
     parts += [SYMPTOM_LABELS.get(s, esc(s)) for s in attack.symptoms]
     if attack.triggers:
         parts.append("after " + " + ".join(TRIGGER_LABELS.get(t, esc(t)) for t in attack.triggers))
-    parts += [esc(m.name) + (f" {mg(m.dose_mg)}" if m.dose_mg else "") for m in meds]
+    parts += [medicine_text(m, zone, today) for m in meds]
     return ", ".join(parts)
 
 
-def update_line(attack: Any, intensity: int | None) -> str:
-    kind = "Migraine" if attack.kind == "migraine" else "Headache"
-    if intensity is None:
-        return f"{kind}: noted."
-    return f"{kind} now {intensity}/10."
+def pain_line(
+    attack: Attack, update: AttackUpdate, zone: str | ZoneInfo, today: date, now: datetime
+) -> str:
+    kind = kind_word(attack.kind)
+    if update.gone:
+        what = "pain gone"
+    elif update.intensity is not None:
+        what = f"pain {update.intensity}/10"
+    elif update.relief:
+        what = f"{update.relief}"
+    else:
+        what = "noted"
+    if abs((now - update.at).total_seconds()) < 600:
+        return (
+            f"{kind} now: {what}."
+            if update.intensity is None
+            else f"{kind} now {update.intensity}/10."
+        )
+    return (
+        f"{what.capitalize()} at {moment(update.at, zone, today)}, in your "
+        f"{kind.lower()} of {moment(attack.started_at, zone, today)}."
+    )
 
 
-def end_line(attack: Any, zone: str) -> str:
-    kind = "Migraine" if attack.kind == "migraine" else "Headache"
-    return f"{kind} over at {clock(attack.ended_at, zone)}. Glad it's gone."
+def end_line(attack: Attack, zone: str | ZoneInfo, today: date) -> str:
+    assert attack.ended_at is not None
+    return (
+        f"{kind_word(attack.kind)} over at {moment(attack.ended_at, zone, today)}. Glad it's gone."
+    )
 
 
-def dose_line(dose: Any, zone: str) -> str:
-    if dose.status == "skipped":
-        return "Magnesium skipped."
+def dose_line(dose: Dose, zone: str | ZoneInfo, today: date, *, assumed: bool = False) -> str:
+    day = local(dose.taken_at, zone).date()
+    if dose.status == DoseStatus.SKIPPED:
+        return f"Skipped dose{on_day(day, today) or ', today'}."
     amount = mg(dose.amount_mg) if dose.amount_mg is not None else "a dose"
     caps = f" ({dose.count} capsules)" if dose.count else ""
-    return f"Magnesium {amount}{caps} at {clock(dose.taken_at, zone)}."
+    guess = " (the planned time; /log to change it)" if assumed else ""
+    return f"Magnesium {amount}{caps} at {moment(dose.taken_at, zone, today)}{guess}."
 
 
-def sleep_line(row: Any) -> str:
+def sleep_line(row: Sleep) -> str:
     bits = []
     if row.quality is not None:
         bits.append(f"quality {row.quality}/5")
@@ -123,17 +186,52 @@ def sleep_line(row: Any) -> str:
     return f"Sleep (night of {row.night:%a %d %b}): " + (", ".join(bits) or "noted") + "."
 
 
-def anxiety_line(level: int) -> str:
-    return f"Anxiety {level}/10."
+def anxiety_line(row: Anxiety, zone: str | ZoneInfo, today: date) -> str:
+    return f"Anxiety {row.level}/10{on_day(local(row.at, zone).date(), today)}."
 
 
-def side_effect_line(effects: list[str]) -> str:
-    return "Side effect: " + ", ".join(SIDE_EFFECT_LABELS.get(e, esc(e)) for e in effects) + "."
+def side_effect_line(row: SideEffect, zone: str | ZoneInfo, today: date) -> str:
+    effects = ", ".join(SIDE_EFFECT_LABELS.get(e, esc(e)) for e in row.effects)
+    return f"Side effect: {effects}{on_day(local(row.at, zone).date(), today)}."
 
 
-def medication_line(row: Any) -> str:
-    dose = f" {mg(row.dose_mg)}" if row.dose_mg else ""
-    return f"{esc(row.name.capitalize())}{dose}."
+def medication_line(row: MedicationTaken, zone: str | ZoneInfo, today: date) -> str:
+    text = medicine_text(row, zone, today)
+    return text[0].upper() + text[1:] + "."
+
+
+def period_line(row: Period, today: date) -> str:
+    first = " (first day)" if row.started else ""
+    return f"Period{first}{on_day(row.day, today) or ', today'}."
+
+
+def logged_line(item: r.Logged, zone: str | ZoneInfo, today: date, now: datetime) -> str:
+    match item:
+        case r.AttackLogged():
+            return attack_line(
+                item.attack,
+                zone,
+                today,
+                meds=item.medicines,
+                continued=item.continued,
+                assumed=item.assumed,
+            )
+        case r.PainLogged():
+            return pain_line(item.attack, item.update, zone, today, now)
+        case r.AttackEnded():
+            return end_line(item.attack, zone, today)
+        case r.DoseLogged():
+            return dose_line(item.dose, zone, today, assumed=item.time_assumed)
+        case r.SleepLogged():
+            return sleep_line(item.sleep)
+        case r.AnxietyLogged():
+            return anxiety_line(item.anxiety, zone, today)
+        case r.SideEffectLogged():
+            return side_effect_line(item.side_effect, zone, today)
+        case r.MedicineLogged():
+            return medication_line(item.medicine, zone, today)
+        case r.PeriodLogged():
+            return period_line(item.period, today)
 
 
 def upper_limit(total: float) -> str:
@@ -203,33 +301,102 @@ def impossible_date(written: str) -> str:
     )
 
 
+OVERLAP = (
+    "This overlaps an attack you logged already: {existing}. Is it the same attack, or a new one?"
+)
+
+
+def zone_assumed(zone: str) -> str:
+    return (
+        f"🕑 I read the times in <b>{esc(zone)}</b>, because you haven't told me your time "
+        "zone. If that's wrong, tap yours (what you just logged moves with it), or send e.g. "
+        "<i>/timezone Europe/Paris</i>."
+    )
+
+
+def capsule_assumed(assumed_mg: float) -> str:
+    return (
+        f"ℹ️ I counted {assumed_mg:g} mg of magnesium per capsule. If yours hold a different "
+        "amount, send e.g. <i>/capsule 120mg</i> (the label's elemental magnesium per capsule)."
+    )
+
+
+KEPT_BOTH = "Kept as two attacks."
+
+
+def merged(attack_text: str) -> str:
+    return f"Merged into one: {attack_text}."
+
+
+def zone_fixed(zone: str, moved: int) -> str:
+    what = f", and moved what you logged ({moved} {'entry' if moved == 1 else 'entries'})"
+    return f"Time zone set to <b>{esc(zone)}</b>{what if moved else ''}."
+
+
 NOTHING_TO_END = (
     "I don't see a headache in progress to close. To log one that's already over, write "
     "e.g. <i>headache from 9am to 1pm, 5/10</i>."
 )
-UNDONE = "Undone: {what}"
 NOTHING_TO_UNDO = "There's nothing to undo."
-UNDONE_END = "the end of the attack (it's open again)"
-UNDONE_MERGE = "the last update to the attack"
 
 
-def describe_row(kind: str, row: Any, zone: str, now: datetime) -> str:
-    if kind == "attack":
-        return attack_line(row, zone, now=now)
-    if kind == "attack_update":
-        return (
-            f"pain {row.intensity}/10 at {clock(row.at, zone)}"
+def describe(
+    kind: EntryKind,
+    row: object,
+    zone: str | ZoneInfo,
+    today: date,
+    *,
+    attack: Attack | None = None,
+) -> str:
+    """What one entry is, in a line: for /log and for what an undo took back."""
+    if isinstance(row, Attack):
+        return attack_line(row, zone, today)
+    if isinstance(row, AttackUpdate):
+        what = (
+            "gone"
+            if row.gone
+            else f"{row.intensity}/10"
             if row.intensity is not None
-            else "an update"
+            else (row.relief or "noted")
         )
-    if kind == "dose":
-        return dose_line(row, zone)
-    if kind == "medication":
-        return medication_line(row)
-    if kind == "sleep":
-        return sleep_line(row)
-    if kind == "anxiety":
-        return anxiety_line(row.level)
-    if kind == "side_effect":
-        return side_effect_line(row.effects)
-    return kind
+        within = ""
+        if attack is not None:
+            began = local(attack.started_at, zone)
+            within = f" in the {kind_word(attack.kind).lower()} of {began:%a %d %b}"
+        return f"Pain {what} at {moment(row.at, zone, today)}{within}"
+    if isinstance(row, Dose):
+        return dose_line(row, zone, today).rstrip(".")
+    if isinstance(row, MedicationTaken):
+        return medication_line(row, zone, today).rstrip(".")
+    if isinstance(row, Sleep):
+        return sleep_line(row).rstrip(".")
+    if isinstance(row, Anxiety):
+        return anxiety_line(row, zone, today).rstrip(".")
+    if isinstance(row, SideEffect):
+        return side_effect_line(row, zone, today).rstrip(".")
+    if isinstance(row, Period):
+        return period_line(row, today).rstrip(".")
+    return kind.value.replace("_", " ")
+
+
+def undone(items: Sequence[r.Undone], zone: str | ZoneInfo, today: date) -> str:
+    """ "Undone. Removed: …. Restored: …" — what an undo took away and what came back."""
+    removed = [
+        describe(u.kind, u.row, zone, today, attack=u.attack) for u in items if not u.restored
+    ]
+    restored = []
+    for u in items:
+        if not u.restored:
+            continue
+        if u.kind is EntryKind.ATTACK_END and isinstance(u.row, Attack):
+            restored.append(
+                f"{kind_word(u.row.kind).lower()} open again ({attack_line(u.row, zone, today)})"
+            )
+        else:
+            restored.append(describe(u.kind, u.row, zone, today))
+    lines = ["Undone."]
+    if removed:
+        lines.append("Removed: " + "; ".join(removed) + ".")
+    if restored:
+        lines.append("As before: " + "; ".join(restored) + ".")
+    return "\n".join(lines)

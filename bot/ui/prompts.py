@@ -10,8 +10,14 @@ tap shows) are plain text, at most 200 characters.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from telegram import InlineKeyboardMarkup
+
+from bot.diary.prompts import Answer, PromptReply
+from bot.diary.results import AttackEnded, DoseLogged, PainLogged
+from bot.domain import schedule as sch
 from bot.ui.buttons import (
     CameBack,
     DoseAction,
@@ -22,8 +28,11 @@ from bot.ui.buttons import (
     MorningWakes,
     NotBack,
 )
-from bot.ui.keyboards import Rows, row
+from bot.ui.checkin import attack_rows, notice_text
+from bot.ui.keyboards import Rows, keyboard, row
 from bot.ui.texts import duration, mg
+from storage.enums import DoseStatus, PromptKind
+from storage.models import Attack, User
 
 AWAKENING_LABELS = ("0", "1", "2", "3+")
 
@@ -192,3 +201,116 @@ EXPIRED_LINE = "<i>(expired)</i>"
 
 def joined(*parts: str) -> str:
     return "\n".join(p for p in parts if p)
+
+
+# --- a prompt as sent, and as it reads after an answer ---------------------------------------
+
+
+class PromptLike(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def scheduled_for(self) -> datetime: ...
+    @property
+    def amount_mg(self) -> float | None: ...
+
+
+def render(prompt: PromptLike, user: User, attack: Attack | None) -> tuple[str, Rows]:
+    """The text and buttons of a prompt, the same when sent and when redrawn after an answer."""
+    zone = sch.zone_of(user.timezone)
+    if prompt.kind in (PromptKind.DOSE, PromptKind.SNOOZE):
+        return (
+            dose_prompt(prompt.amount_mg, snoozed=prompt.kind == PromptKind.SNOOZE),
+            dose_rows(prompt.id, prompt.amount_mg),
+        )
+    if prompt.kind == PromptKind.FOLLOWUP and attack is not None:
+        text = followup_prompt(
+            attack.kind, attack.started_at, attack.start_intensity, zone, prompt.scheduled_for
+        )
+        return text, followup_rows(prompt.id)
+    if prompt.kind == PromptKind.RECURRENCE and attack is not None and attack.ended_at is not None:
+        text = recurrence_prompt(attack.kind, attack.ended_at, zone, prompt.scheduled_for)
+        return text, recurrence_rows(prompt.id)
+    if prompt.kind == PromptKind.MORNING:
+        return MORNING_PROMPT, morning_rows(prompt.id, None, None)
+    raise ValueError(f"cannot render a {prompt.kind} prompt")
+
+
+def render_markup(
+    prompt: PromptLike, user: User, attack: Attack | None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """`render` for the dispatcher, which sends what it is given."""
+    text, rows = render(prompt, user, attack)
+    return text, keyboard(rows)
+
+
+def reply_view(
+    answer: PromptReply, user: User, now: datetime
+) -> tuple[str, str | None, Rows | None]:
+    """What a tap on a prompt shows: the toast, the prompt's new text (None: leave it), buttons."""
+    zone = sch.zone_of(user.timezone)
+    prompt = answer.prompt
+    if prompt is None or answer.answer is Answer.STALE:
+        return TOAST_STALE, None, None
+    base, rows = render(prompt, user, answer.attack)
+    kind = prompt.kind
+    if answer.answer is Answer.ALREADY:
+        if kind == PromptKind.MORNING and answer.sleep is not None:
+            return (
+                toast_already(sleep_summary(answer.sleep.quality, answer.sleep.awakenings)),
+                None,
+                None,
+            )
+        return toast_already(prompt.outcome), None, None
+    if answer.answer in (Answer.EXPIRED, Answer.ATTACK_OVER):
+        if answer.answer is Answer.ATTACK_OVER:
+            toast = TOAST_ATTACK_OVER
+        elif kind in (PromptKind.DOSE, PromptKind.SNOOZE):
+            toast = dose_stale(prompt.scheduled_for, zone)
+        else:
+            toast = TOAST_STALE
+        return toast, joined(base, EXPIRED_LINE) if answer.closed else None, None
+    if answer.answer is Answer.ASKED:
+        return TOAST_ASK_AMOUNT, None if answer.unchanged else joined(base, ASK_AMOUNT), rows
+    # noted
+    if answer.snoozed_until is not None:
+        return TOAST_NOTED, joined(base, dose_snoozed(answer.snoozed_until, zone)), None
+    notices = [notice_text(n) for n in answer.notices]
+    logged = answer.logged
+    if isinstance(logged, DoseLogged):
+        dose = logged.dose
+        line = (
+            DOSE_SKIPPED
+            if dose.status == DoseStatus.SKIPPED
+            else dose_taken(dose.amount_mg, now, zone)
+        )
+        return TOAST_NOTED, joined(base, line, *notices), None
+    if isinstance(logged, AttackEnded):
+        return TOAST_NOTED, joined(base, attack_gone(now, zone)), None
+    if isinstance(logged, PainLogged):
+        return TOAST_NOTED, joined(base, pain_noted(logged.update.intensity or 0, now, zone)), None
+    if kind == PromptKind.RECURRENCE:
+        if answer.new_attack is None:
+            return TOAST_NOTED, joined(base, NOT_BACK), None
+        text = joined(base, came_back(answer.new_attack.kind, user.followup_first_min))
+        return TOAST_NOTED, text, attack_rows(answer.new_attack)
+    if kind == PromptKind.MORNING and answer.sleep is not None:
+        quality, wakes = answer.sleep.quality, answer.sleep.awakenings
+        return (
+            TOAST_NOTED,
+            joined(MORNING_PROMPT, sleep_noted(quality, wakes)),
+            morning_rows(prompt.id, quality, wakes),
+        )
+    return TOAST_NOTED, None, None
+
+
+def amount_view(answer: PromptReply, user: User, now: datetime) -> tuple[list[str], str | None]:
+    """A typed "Other amount": the messages to send, and the prompt's new text."""
+    zone = sch.zone_of(user.timezone)
+    assert answer.prompt is not None and isinstance(answer.logged, DoseLogged)
+    total = answer.logged.dose.amount_mg
+    base, _ = render(answer.prompt, user, None)
+    notices = [notice_text(n) for n in answer.notices]
+    return [amount_noted(total, now, zone), *notices], joined(base, dose_taken(total, now, zone))

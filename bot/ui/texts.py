@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from datetime import date, time
+from datetime import date, datetime, time
 
 from bot.domain.safety import UPPER_LIMIT_MG
 
@@ -75,6 +75,12 @@ KIDNEY_NOTE = (
     "⚠️ With kidney disease, magnesium can build up in the body. Please take magnesium "
     "supplements only with your clinician's approval."
 )
+
+
+def started_on(day: date) -> str:
+    return f"Magnesium since <b>{day.isoformat()}</b>."
+
+
 BAD_START_DATE = "I couldn't read that date. Type e.g. <i>2026-09-01</i>, or tap Skip."
 FUTURE_START_DATE = "That date is in the future. Type the day you started, or tap Skip."
 
@@ -118,6 +124,7 @@ USAGE = {
     "followup": "/followup 2h 4h  (first follow-up, then every; 30m or 1m allowed)",
     "quiet": "/quiet 23:00 07:00  ·  /quiet off",
     "morning": "/morning 07:30  ·  /morning off",
+    "capsule": "/capsule 120mg  (elemental magnesium in one capsule)",
     "summary": "/summary 7d  ·  30d  ·  90d  ·  365d  ·  all",
 }
 
@@ -132,8 +139,54 @@ def bad_answer(command: str) -> str:
     return f"Sorry, I couldn't read that. Type it like <i>{esc(example)}</i>."
 
 
-def timezone_set(zone: str, local_now: str) -> str:
-    return f"Time zone set to <b>{esc(zone)}</b> (your time now: {local_now})."
+def usage(command: str) -> str:
+    return f"To change it: <code>{esc(USAGE[command])}</code>"
+
+
+def current_value(command: str, value: str) -> str:
+    return f"Your {SETTING_NAMES.get(command, command)}: <b>{value}</b>."
+
+
+SETTING_NAMES = {
+    "timezone": "time zone",
+    "dose": "dose plan",
+    "followup": "follow-ups",
+    "quiet": "quiet hours",
+    "morning": "morning check-in",
+    "capsule": "capsule size",
+}
+
+
+def timezone_set(zone: str, written: str, local_now: datetime) -> str:
+    """In the person's words first ("UTC+1"), then the zone it maps to when that differs."""
+    said = " ".join(written.split())
+    shown = esc(said) if said else esc(zone)
+    if said and said.lower() != zone.lower():
+        shown += f" ({esc(zone)})"
+    return f"Time zone set to <b>{shown}</b>. Your time now: {local_now:%H:%M}."
+
+
+def compound_note(pairs: list[tuple[float, float]]) -> str:
+    """ "600 mg magnesium glycinate = 85 mg elemental" for a compound-weight label."""
+    return "\n".join(
+        f"{mg(typed)} magnesium glycinate = {mg(elemental)} elemental" for typed, elemental in pairs
+    )
+
+
+def capsule_set(amount: float) -> str:
+    return (
+        f"One capsule holds <b>{mg(amount)}</b> of magnesium: "
+        f"I'll count 2 capsules as {mg(2 * amount)}."
+    )
+
+
+BTN_CONTINUE_SETUP = "Continue setup"
+
+
+def continue_setup(step: int) -> str:
+    return (
+        f"We were in the middle of setting you up (question {step} of 6). Carry on when you like."
+    )
 
 
 def dose_plan_text(plan: Iterable[tuple[float, time]]) -> str:
@@ -194,6 +247,7 @@ def settings_card(
     zone: str,
     plan: list[tuple[float, time]],
     label_elemental: bool,
+    capsule_mg: float | None,
     followup: tuple[int, int],
     quiet: tuple[time, time] | None,
     morning: time | None,
@@ -210,6 +264,7 @@ def settings_card(
         f"Time zone: {esc(zone)}\n"
         f"Dose plan: {dose_plan_text(plan)}\n"
         f"Label gives: {'elemental magnesium' if label_elemental else 'compound weight'}\n"
+        f"Capsule: {mg(capsule_mg) if capsule_mg else 'not set (100 mg assumed)'}\n"
         f"Magnesium since: {magnesium_start.isoformat() if magnesium_start else 'first dose'}\n"
         f"Follow-ups: after {duration(followup[0])}, then every {duration(followup[1])}\n"
         f"Quiet hours: {quiet_text}\n"
@@ -226,6 +281,7 @@ ASK_SETTING = {
     "followup": "Type the first follow-up and the interval, e.g. <i>2h 4h</i>.",
     "quiet": "Type the quiet hours, e.g. <i>23:00 07:00</i>, or <i>off</i>.",
     "morning": "Type the time for the morning check-in, e.g. <i>07:30</i>, or <i>off</i>.",
+    "capsule": "How much magnesium is in one capsule? Type e.g. <i>120mg</i> (see the label).",
 }
 
 # --- buttons -----------------------------------------------------------------

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import USER_TABLES, DosePlanChange, DosePlanItem, User
+from storage.models import USER_TABLES, DosePlanChange, DosePlanItem, NoticeSent, User
 
 DEFAULT_PLAN = ((200.0, time(21, 30)),)
 
@@ -36,6 +37,48 @@ async def create_user(session: AsyncSession, user_id: int, chat_id: int, now: da
     return user
 
 
+async def ensure_user(
+    session: AsyncSession, user_id: int, chat_id: int, now: datetime
+) -> tuple[User, bool]:
+    """The person's row (and whether this call created it), with the defaults if new.
+
+    Insert-or-ignore, so two processes handling a new person's first two
+    messages at once both get the row instead of one failing.
+    """
+    user = await get_user(session, user_id)
+    created = False
+    if user is None:
+        insert = (
+            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        )
+        inserted = await session.execute(
+            insert(User)
+            .values(
+                id=user_id,
+                chat_id=chat_id,
+                timezone="UTC",
+                quiet_start=time(23, 0),
+                quiet_end=time(7, 0),
+                goals=["migraine"],
+                created_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["id"])
+            .returning(User.id)
+        )
+        if inserted.first() is not None:
+            created = True
+            session.add_all(
+                DosePlanItem(user_id=user_id, amount_mg=mg, local_time=at)
+                for mg, at in DEFAULT_PLAN
+            )
+            await record_plan_change(session, user_id, now.date(), len(DEFAULT_PLAN))
+        user = await get_user(session, user_id)
+        assert user is not None
+    if user.chat_id != chat_id:
+        user.chat_id = chat_id
+    return user, created
+
+
 async def set_dose_plan(
     session: AsyncSession, user: User, plan: list[tuple[float, time]], *, on: date | None = None
 ) -> None:
@@ -58,8 +101,33 @@ async def record_plan_change(session: AsyncSession, user_id: int, day: date, dos
     await session.flush()
 
 
+async def export_rows(
+    session: AsyncSession, user_id: int
+) -> dict[str, tuple[list[str], list[tuple[object, ...]]]]:
+    """Every table's rows of one person: table name -> (column names, rows)."""
+    tables = {}
+    for model in USER_TABLES:
+        column = model.id if model is User else model.user_id  # type: ignore[attr-defined]
+        columns = [c.name for c in model.__table__.columns]
+        rows = (await session.execute(select(model.__table__).where(column == user_id))).all()
+        tables[model.__tablename__] = (columns, [tuple(r) for r in rows])
+    return tables
+
+
 async def delete_user_data(session: AsyncSession, user_id: int) -> None:
     """Erase every row of a person, child tables first (works without FK cascades too)."""
     for model in reversed(USER_TABLES):
         column = model.id if model is User else model.user_id  # type: ignore[attr-defined]
         await session.execute(delete(model).where(column == user_id))
+
+
+async def claim_notice(session: AsyncSession, user_id: int, key: str, now: datetime) -> bool:
+    """Record that a once-only notice goes out; False when it went out before."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    result = await session.execute(
+        insert(NoticeSent)
+        .values(user_id=user_id, key=key, sent_at=now)
+        .on_conflict_do_nothing(index_elements=["user_id", "key"])
+        .returning(NoticeSent.id)
+    )
+    return result.first() is not None
