@@ -914,7 +914,12 @@ def _association(
     if rr is None:
         return None
     ratio, low, high = rr
-    return Association(factor, len(exposed), a, len(unexposed), c, ratio, low, high, _link(*rr))
+    if c:
+        # the shares as they are; the 0.5 added at a zero is for the interval only,
+        # so a factor never followed by an attack ranks last, not above 1
+        ratio = (a / len(exposed)) / (c / len(unexposed))
+    link = _link(ratio, low, high) if a else Link.LESS if high < 1 else Link.NO_LINK
+    return Association(factor, len(exposed), a, len(unexposed), c, ratio, low, high, link)
 
 
 def _trigger_stats(prep: _Prepared, start: date, end: date) -> TriggerStats:

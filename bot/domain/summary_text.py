@@ -520,10 +520,8 @@ def _verdict(verdict: Verdict) -> list[str]:
     since = f"since {fmt_date(verdict.magnesium_start)}"
     if status == VerdictStatus.NO_BASELINE:
         lines.append(
-            f"On magnesium {since}: "
-            + count_text(
-                verdict.on_migraine_days, verdict.on_days, "migraine day", verdict.on_per_28
-            )
+            f"On magnesium {since}: migraine days "
+            + count_text(verdict.on_migraine_days, verdict.on_days, verdict.on_per_28)
             + "."
         )
         if needs:
