@@ -12,11 +12,13 @@ from bot.domain.diary import (
     Attack,
     Diary,
     Dose,
+    FactorDay,
     MedicationTaken,
     PlannedDose,
     SideEffect,
     Sleep,
 )
+from bot.domain.midas import Midas
 from bot.domain.stats import period_bounds, summarize
 from bot.domain.summary_text import fmt_num, render_summary
 from tests.diarygen import generate, local
@@ -231,3 +233,38 @@ def test_medicine_names_typed_by_the_person_are_escaped() -> None:
     check_html(text)
     # each attack ended 55 min after its medicine: pain-free
     assert "&lt;i&gt;zoë&#x27;s&lt;/i&gt; &amp; pill: pain-free 1 of 1, relief 1 of 1" in text
+
+
+def test_midas_cycle_and_triggers_read_as_associations() -> None:
+    first = date(2025, 3, 1)
+    now = local(date(2025, 6, 8), "23:00")  # 100 days of diary
+    attacks = [
+        Attack(
+            i, local(first + timedelta(days=n), "10:00"), local(first + timedelta(days=n), "14:00")
+        )
+        for i, n in enumerate((11, 21, 31, 70))
+    ]
+    d = Diary(
+        tz=TZ,
+        created_at=local(first),
+        attacks=attacks,
+        factors=[FactorDay(first + timedelta(days=n), "alcohol") for n in (10, 20, 30, 40)]
+        + [FactorDay(first + timedelta(days=5), "cheese")],
+        midas=[Midas(date(2025, 3, 5), (10, 5, 5, 2, 3)), Midas(date(2025, 6, 5), (1, 1, 0, 2, 0))],
+    )
+    visible = check_html(text_for(d, "all", now))
+    assert "associations, not proof of cause" in visible
+    # alcohol: 3 of 4 days followed by an attack, other days 1 of 95 (test_stats_verdict)
+    assert "alcohol: 75% (3 of 4) vs 1% (1 of 95) after days without: linked" in visible
+    assert "Logged, not enough yet to judge (3+ days with it and 3+ without): cheese (1 day)" in (
+        visible
+    )
+    assert "MIDAS 4 on 5 Jun 2025: grade I (little or no disability); 25 on 5 Mar 2025" in visible
+
+
+def test_one_night_is_one_night() -> None:
+    d = Diary(tz=TZ, created_at=NOW, sleep=[Sleep(date(2025, 6, 13), quality=4, cramps=True)])
+    visible = check_html(text_for(d, "7d"))
+    assert "Sleep (1 night)" in visible
+    assert "Cramps 1 night" in visible
+    assert "1 nights" not in visible
