@@ -33,7 +33,7 @@ from bot.domain.stats import (
     DailySeries,
     Summary,
     daily_series,
-    summarize,
+    series_and_summary,
 )
 from bot.domain.summary_text import before_after_text, fmt_date, kind_text
 
@@ -89,11 +89,12 @@ def chart_data(
     diary: Diary, start: date, end: date, now: datetime, *, summary: Summary | None = None
 ) -> ChartData | None:
     """The chart's content for [start, end); None when there is nothing to plot."""
-    series = daily_series(diary, start, end, now)
+    if summary is None:
+        series, summary = series_and_summary(diary, start, end, now)
+    else:
+        series = daily_series(diary, start, end, now)
     if not series.days:
         return None
-    if summary is None:
-        summary = summarize(diary, start, end, now)
     n = len(series.days)
     panels = []
     if any(series.headache) or diary.attacks or GOAL_MIGRAINE in summary.goals:

@@ -563,9 +563,11 @@ class _Prepared:
 
         # Medicines: days per class, and attribution to attacks.
         self.med_days: dict[MedClass, set[date]] = {}
+        self.medication_days: list[date] = []  # one per medicine taken
         for med in sorted(diary.medications, key=lambda m: m.taken_at):
             cls = _class_of(med)
             day = day_of(med.taken_at)
+            self.medication_days.append(day)
             firsts.append(day)
             self.med_days.setdefault(cls, set()).add(day)
             owner = by_id.get(med.attack_id) if med.attack_id is not None else None
@@ -1022,7 +1024,7 @@ def _entries_in(prep: _Prepared, start: date, end: date) -> int:
     n += sum(1 for s in prep.sleep if _in(s.night, start, end))
     n += sum(1 for d, _, _ in prep.anxiety if _in(d, start, end))
     n += sum(1 for d, _, _ in prep.side_effects if _in(d, start, end))
-    n += sum(1 for m in prep.diary.medications if _in(prep.day_of(m.taken_at), start, end))
+    n += sum(1 for d in prep.medication_days if _in(d, start, end))
     n += sum(1 for d in prep.period_days if _in(d, start, end))
     n += sum(1 for f in prep.diary.factors if _in(f.day, start, end))
     return n
@@ -1097,11 +1099,13 @@ def rate_ratio_ci(
 
 
 def _weekly_blocks(days: set[date], lo: date, hi: date) -> list[tuple[int, int]]:
+    ordered = sorted(d for d in days if lo <= d < hi)
     blocks = []
     first = lo
     while first < hi:
         stop = min(hi, first + timedelta(days=DISPERSION_BLOCK_DAYS))
-        blocks.append((_count_days(days, first, stop), (stop - first).days))
+        count = bisect.bisect_left(ordered, stop) - bisect.bisect_left(ordered, first)
+        blocks.append((count, (stop - first).days))
         first = stop
     return blocks
 
@@ -1282,7 +1286,18 @@ def dose_weeks(
 
 def daily_series(diary: Diary, start: date, end: date, now: datetime) -> DailySeries:
     """Per-day values over the observed part of [start, end), for the chart and the calendar."""
+    return _daily_series(_Prepared(diary, now), start, end)
+
+
+def series_and_summary(
+    diary: Diary, start: date, end: date, now: datetime
+) -> tuple[DailySeries, Summary]:
+    """`daily_series` and `summarize` of one period, from one pass over the diary."""
     prep = _Prepared(diary, now)
+    return _daily_series(prep, start, end), _summarize(prep, start, end)
+
+
+def _daily_series(prep: _Prepared, start: date, end: date) -> DailySeries:
     lo, hi = prep.observed(start, end)
     n = (hi - lo).days
     days = [lo + timedelta(days=i) for i in range(n)]
