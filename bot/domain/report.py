@@ -561,7 +561,7 @@ def _attack_table(pdf: FPDF, rows: Sequence[AttackRow]) -> None:
         for r in rows
     ]
     header = ["Start", "Duration", "Peak", "Symptoms", "Triggers", "Medicines", "2 h"]
-    _table(pdf, header, body, (34, 17, 11, 35, 28, 30, 25))
+    _table(pdf, header, body, (33, 20, 11, 34, 28, 30, 24))
 
 
 def _dose_table(pdf: FPDF, weeks: Sequence[tuple[date, date, DoseStats]]) -> None:
