@@ -81,7 +81,6 @@ from enum import StrEnum
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from bot.domain import midas as midas_module
 from bot.domain import overuse as ou
 from bot.domain import safety
 from bot.domain.diary import (
@@ -1337,8 +1336,3 @@ def _daily_series(prep: _Prepared, start: date, end: date) -> DailySeries:
         plan_mg_per_day=prep.plan_mg_per_day,
         magnesium_start=prep.magnesium_start,
     )
-
-
-def latest_midas(diary: Diary, today: date) -> Midas | None:
-    """The newest MIDAS taken on or before `today`."""
-    return midas_module.latest(diary.midas, today)
