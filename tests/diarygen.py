@@ -121,9 +121,13 @@ def generate(
         peak = rng.randint(4, 9)
         updates: list[AttackUpdate] = []
         if rng.random() < treated_share:
+            name = rng.choice(("ibuprofen", "sumatriptan", "paracetamol"))
+            if kind == "headache" and name == "sumatriptan":
+                # a triptan makes a migraine day (IHS 2020); other headaches get a painkiller
+                name = "paracetamol"
             medications.append(
                 MedicationTaken(
-                    name=rng.choice(("ibuprofen", "sumatriptan", "paracetamol")),
+                    name=name,
                     taken_at=start + timedelta(minutes=15),
                     dose_mg=400,
                     attack_id=index + 1,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from bot.domain.chart import render_chart
+from bot.domain.chart import _num, chart_data, date_ticks, render_chart
 from bot.domain.diary import Anxiety, Attack, Diary, Dose, PlannedDose, Sleep
 from bot.domain.stats import daily_series, period_bounds
 from tests.diarygen import generate, local
@@ -109,3 +109,97 @@ def test_chart_never_touches_pyplot() -> None:
         env={**os.environ, "PYTHONPATH": f"{tests}:{tests.parent}"},
     )
     assert result.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------- what the chart shows
+
+
+def test_ticks_stay_inside_the_axis_and_carry_no_offset_text() -> None:
+    # the period that ended in "2026-Dec" and a cut "Dec" before: Sep to Dec 2026
+    first, last = date(2026, 9, 2), date(2026, 12, 31)
+    ticks, labels = date_ticks(first, last)
+    lo, hi = _num(first), _num(last) + 1
+    margin = (hi - lo) * 0.04
+    assert labels == ["Oct 2026", "Nov", "Dec"]
+    assert all(lo + margin <= t <= hi - margin for t in ticks)
+
+
+def test_ticks_over_a_new_year_name_the_year() -> None:
+    _, labels = date_ticks(date(2025, 10, 1), date(2026, 3, 31))
+    assert labels == ["Nov 2025", "Dec", "Jan 2026", "Feb", "Mar"]
+
+
+def test_weekly_ticks_for_a_month_are_mondays_inside_the_axis() -> None:
+    ticks, labels = date_ticks(date(2025, 5, 16), date(2025, 6, 14))
+    assert labels == ["19 May", "26 May", "2 Jun", "9 Jun"]
+    assert ticks == [_num(date(2025, 5, d)) + 0.5 for d in (19, 26)] + [
+        _num(date(2025, 6, d)) + 0.5 for d in (2, 9)
+    ]
+
+
+def _diary(**fields: object) -> Diary:
+    fields.setdefault("tz", TZ)
+    fields.setdefault("created_at", local(date(2025, 6, 1)))
+    return Diary(**fields)  # type: ignore[arg-type]
+
+
+NOW = local(date(2025, 6, 14), "23:00")
+
+
+def test_panels_with_no_data_are_left_out() -> None:
+    # attacks and sleep, no doses: no magnesium panel
+    d = _diary(
+        attacks=[Attack(1, local(date(2025, 6, 3), "10:00"), local(date(2025, 6, 3), "14:00"))],
+        sleep=[Sleep(date(2025, 6, n), quality=3) for n in range(1, 14)],
+    )
+    data = chart_data(d, *period_bounds(d, "30d", NOW), NOW)
+    assert data is not None and data.panels == ("migraine", "sleep")
+
+
+def test_anxiety_has_a_panel_when_it_is_a_goal() -> None:
+    anxiety = [Anxiety(local(date(2025, 6, n), "20:00"), 5) for n in range(1, 15)]
+    without = _diary(anxiety=anxiety, sleep=[Sleep(date(2025, 6, 2), quality=3)])
+    with_goal = _diary(anxiety=anxiety, goals=("anxiety",), sleep=[Sleep(date(2025, 6, 2), 3)])
+    bounds = period_bounds(without, "30d", NOW)
+    plain = chart_data(without, *bounds, NOW)
+    goal = chart_data(with_goal, *bounds, NOW)
+    assert plain is not None and goal is not None
+    assert plain.panels == ("sleep",)
+    assert goal.panels == ("sleep", "anxiety")
+    taller = render_chart(with_goal, *bounds, NOW)
+    shorter = render_chart(without, *bounds, NOW)
+    assert taller is not None and shorter is not None
+    assert png_size(taller)[1] > png_size(shorter)[1]
+
+
+def test_under_two_weeks_the_chart_is_a_day_by_day_strip() -> None:
+    # 3 days of diary: three daily bars, not one weekly bar of 1
+    d = _diary(
+        created_at=local(date(2025, 6, 12)),
+        attacks=[Attack(1, local(date(2025, 6, 13), "10:00"), local(date(2025, 6, 13), "14:00"))],
+    )
+    data = chart_data(d, *period_bounds(d, "30d", NOW), NOW)
+    assert data is not None and data.strip
+    assert data.migraine_per_bin == (0, 1, 0)
+    assert data.headline[-1] == "12 Jun – 14 Jun 2025: migraine days 1 in 3 days logged"
+
+
+def test_from_two_weeks_the_bars_are_weekly_and_add_up_to_the_migraine_days() -> None:
+    d = _diary(
+        attacks=[
+            Attack(i, local(date(2025, 6, n), "10:00"), local(date(2025, 6, n), "14:00"))
+            for i, n in enumerate((1, 2, 9, 14))
+        ]
+    )
+    data = chart_data(d, *period_bounds(d, "30d", NOW), NOW)
+    assert data is not None and not data.strip
+    # weeks end with 14 Jun: [1, 8) and [8, 15)
+    assert data.bins == ((0, 7), (7, 14))
+    assert data.migraine_per_bin == (2, 2)
+
+
+def test_the_before_and_on_magnesium_figures_are_written_on_the_chart() -> None:
+    diary, _, now = generate(seed=7)
+    data = chart_data(diary, *period_bounds(diary, "all", now), now)
+    assert data is not None
+    assert data.headline[0] == "Migraine days per 28 days: 8.0 before → 4.0 on magnesium"

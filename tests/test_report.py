@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from bot.domain.diary import Attack, AttackUpdate, Diary, MedicationTaken
+from bot.domain.diary import Attack, AttackUpdate, Diary, MedicationTaken, PeriodDay, Sleep
+from bot.domain.midas import Midas
 from bot.domain.report import clean, render_report_pdf
 from tests.diarygen import generate, local
 
@@ -129,10 +130,13 @@ def test_report_shows_the_figures_before_and_on_magnesium() -> None:
     diary, _, now = generate(seed=7)
     text = "\n".join(pdf_pages(render_report_pdf(diary, now, compress=False)))
     assert "Before magnesium" in text and "On magnesium" in text
-    assert "Any headache days / 28 d" in text
-    assert "Migraine days per 28 days: 8.0 before magnesium (24 in 84 days)" in text
-    assert "4.0 on magnesium (16 in 112 days)." in text
+    assert "Headache days (any)" in text
+    assert "Migraine days per 28 days: 8.0 before → 4.0 on magnesium" in text
+    assert "(24 in 84 days before, 16 in 112 days on)." in text
     assert "Responder: 50% fewer migraine days" in text
+    assert "quasi-Poisson" in text
+    flat = " ".join(text.split())  # a paragraph wraps over lines
+    assert "can't rule out that the weeks before magnesium were simply a bad patch" in flat
     assert "90% (101/112)" in text  # adherence on magnesium
 
 
@@ -165,7 +169,8 @@ def test_accents_and_emoji_in_what_the_person_typed_do_not_break_the_report() ->
     assert "übelkeit ?" in text
     assert "café au lait" in text
     assert "zoë's pill ?" in text
-    assert "reduced" in text  # 2 at 01:00, 1 h 50 min after the pill, against 7
+    # 2/10 at 01:00, 1 h 50 min after the pill, against 7: not pain-free, but relief
+    assert "relief" in text
 
 
 def test_report_for_a_person_with_no_data_is_one_friendly_page() -> None:
@@ -184,3 +189,50 @@ def test_characters_the_font_lacks_become_question_marks() -> None:
     assert clean("Zoë 🤢 漢 ok") == "Zoë ? ? ok"
     assert clean("👩\u200d💻") == "??"  # the zero-width joiner vanishes
     assert clean("e\u0301") == "é"  # combining accent composed first
+
+
+def _flat(data: bytes) -> str:
+    return " ".join("\n".join(pdf_pages(data)).split())
+
+
+def test_no_text_in_the_report_is_smaller_than_9_pt() -> None:
+    diary, _, now = generate(seed=4, on_per_28=20.0)
+    data = render_report_pdf(diary, now, compress=False)
+    sizes = {float(size) for size in re.findall(rb"/F\d+ ([\d.]+) Tf", data)}
+    assert sizes and min(sizes) >= 9.0
+
+
+def test_a_3_day_diary_gives_counts_never_a_rate_per_28_days() -> None:
+    created = local(date(2025, 6, 12), "08:00")
+    attack = Attack(1, local(date(2025, 6, 13), "10:00"), local(date(2025, 6, 13), "14:00"))
+    d = Diary(tz=TZ, created_at=created, attacks=[attack], sleep=[Sleep(date(2025, 6, 12), 3)])
+    text = _flat(render_report_pdf(d, local(date(2025, 6, 14), "20:00"), compress=False))
+    assert "1 in 3 days logged" in text
+    assert "28.0" not in text and "9.3" not in text  # 1 x 28 / 3 never shows
+    assert "Sleep: 1 night, quality 3.0/5" in text  # "1 night", not "1 nights"
+
+
+def test_midas_cycle_and_overuse_are_in_the_report_with_their_dates() -> None:
+    start = date(2025, 5, 1)
+    triptans = [
+        MedicationTaken("sumatriptan", local(date(2025, 6, 14 - i), "10:00")) for i in range(10)
+    ]
+    periods = [
+        PeriodDay(date(2025, m, 2) + timedelta(days=k), started=k == 0)
+        for m in (5, 6)
+        for k in range(4)
+    ]
+    d = Diary(
+        tz=TZ,
+        created_at=local(start),
+        medications=triptans,
+        periods=periods,
+        midas=[Midas(date(2025, 6, 1), (2, 3, 1, 4, 2))],
+    )
+    text = _flat(render_report_pdf(d, local(date(2025, 6, 14), "20:00"), compress=False))
+    assert "MIDAS 12 on 1 Jun 2025: grade III (moderate disability)" in text
+    assert "Risk of medication overuse: triptans on 10 of the last 28 days" in text
+    assert "not a diagnosis" in text
+    # day 1 on 2 May and 2 Jun: windows 30 Apr-4 May (4 observed days from 1 May) and
+    # 31 May-4 Jun (5); triptan days 5-14 Jun are the migraine days, all outside
+    assert "migraine on 0 of 9 days around a period" in text

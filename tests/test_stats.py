@@ -70,11 +70,35 @@ def attack(
 
 
 def test_migraine_days_count_each_local_day_an_attack_touches() -> None:
-    # 23:00 on 10 Jun to 01:00 on 11 Jun: two days; 2 days x 28 / 14 observed days = 4.0
+    # 23:00 on 10 Jun to 01:00 on 11 Jun: two days, in 14 observed days
     d = diary(attacks=[attack(1, local(day(10), "23:00"), local(day(11), "01:00"))])
     result = stats(d)
     assert result.migraine.days == 2
-    assert result.migraine.per_28 == pytest.approx(4.0)
+    assert result.migraine.observed_days == 14
+
+
+def test_below_28_observed_days_there_is_no_rate_per_28_days() -> None:
+    # 14 observed days: a count, never "4.0 per 28 days"
+    d = diary(attacks=[attack(1, local(day(10), "10:00"), local(day(10), "12:00"))])
+    result = stats(d)
+    assert (result.migraine.days, result.migraine.per_28) == (1, None)
+    assert result.medication.per_28 is None
+    assert not result.rates
+
+
+def test_from_28_observed_days_the_rate_is_per_28_days() -> None:
+    # diary since 18 May: [18 May, 15 Jun) is 28 observed days; 3 days x 28 / 28 = 3.0
+    d = diary(
+        created_at=local(date(2025, 5, 18), "08:00"),
+        attacks=[
+            attack(i, local(day(n), "10:00"), local(day(n), "12:00"))
+            for i, n in enumerate((2, 5, 9))
+        ],
+    )
+    result = stats(d, END - timedelta(days=30), END)
+    assert result.observed_days == 28
+    assert result.migraine.per_28 == pytest.approx(3.0)
+    assert result.rates
 
 
 def test_attack_that_ends_at_midnight_touches_only_its_own_day() -> None:
@@ -123,29 +147,32 @@ def test_migraine_day_is_the_users_local_day_not_the_utc_one() -> None:
 
 
 def test_rate_per_28_days_divides_by_the_observed_days_not_the_period_length() -> None:
-    # a 90-day period, but the diary is 14 days old: 2 days x 28 / 14 = 4.0
+    # a 90-day period, but the diary started on 11 May: 35 days; 2 days x 28 / 35 = 1.6
     d = diary(
+        created_at=local(date(2025, 5, 11), "08:00"),
         attacks=[
             attack(1, local(day(3), "10:00"), local(day(3), "12:00")),
             attack(2, local(day(9), "10:00"), local(day(9), "12:00")),
-        ]
+        ],
     )
     result = stats(d, END - timedelta(days=90), END)
-    assert result.observed_days == 14
-    assert result.migraine.per_28 == pytest.approx(4.0)
+    assert result.observed_days == 35
+    assert result.migraine.per_28 == pytest.approx(1.6)
 
 
 def test_observed_days_start_with_an_entry_older_than_the_account() -> None:
-    # the person logged a migraine of 28 May on 1 June: 18 observed days, 1 x 28 / 18
+    # the person logged a migraine of 8 May on 1 June: 38 observed days, 1 x 28 / 38
     d = diary(
-        attacks=[attack(1, local(date(2025, 5, 28), "10:00"), local(date(2025, 5, 28), "11:00"))]
+        attacks=[attack(1, local(date(2025, 5, 8), "10:00"), local(date(2025, 5, 8), "11:00"))]
     )
-    result = stats(d, END - timedelta(days=30), END)
-    assert result.observed_days == 18
-    assert result.migraine.per_28 == pytest.approx(28 / 18)
+    result = stats(d, END - timedelta(days=60), END)
+    assert result.observed_days == 38
+    assert result.migraine.per_28 == pytest.approx(28 / 38)
 
 
-def test_headache_days_count_attacks_logged_as_headache_apart_from_migraines() -> None:
+def test_headache_days_include_migraine_days_and_other_days_are_the_rest() -> None:
+    # a migraine and a headache on 2 Jun, a headache on 5 Jun: migraine days {2},
+    # headache days of any kind {2, 5}, other headache days {5}
     d = diary(
         attacks=[
             attack(1, local(day(2), "10:00"), local(day(2), "12:00")),
@@ -154,8 +181,8 @@ def test_headache_days_count_attacks_logged_as_headache_apart_from_migraines() -
         ]
     )
     result = stats(d)
-    assert (result.migraine.days, result.headache.days, result.any_headache_days) == (1, 2, 2)
-    assert result.headache.per_28 == pytest.approx(4.0)  # 2 x 28 / 14
+    assert (result.migraine.days, result.headache.days, result.other.days) == (1, 2, 1)
+    assert (result.migraine.attacks, result.headache.attacks, result.other.attacks) == (1, 3, 2)
 
 
 def test_attacks_mean_peak_and_mean_duration_of_ended_attacks() -> None:
@@ -197,7 +224,7 @@ def test_a_week_across_the_spring_clock_change_has_seven_days() -> None:
     result = period_stats(d, first, date(2025, 4, 3), local(date(2025, 4, 2), "23:00"))
     assert result.observed_days == 7
     assert result.migraine.days == 7
-    assert result.migraine.per_28 == pytest.approx(28.0)
+    assert result.migraine.per_28 is None  # 7 observed days: a count only
 
 
 def test_an_attack_through_the_autumn_clock_change_lasts_its_real_hours() -> None:
@@ -233,7 +260,7 @@ def test_an_evening_dose_every_day_across_the_clock_change_is_full_adherence() -
 
 def test_acute_medication_days_per_28_and_per_class() -> None:
     # ibuprofen 2 and 3 Jun (twice on the 3rd), sumatriptan 3 and 6 Jun,
-    # doxycycline (not acute) on the 4th: acute days 2, 3, 6 = 3; 3 x 28 / 14 = 6.0
+    # doxycycline (not acute) on the 4th: acute days 2, 3, 6 = 3 of 14 observed
     d = diary(
         medications=[
             MedicationTaken("ibuprofen", local(day(2), "09:00")),
@@ -246,7 +273,7 @@ def test_acute_medication_days_per_28_and_per_class() -> None:
     )
     med = stats(d).medication
     assert med.days == 3
-    assert med.per_28 == pytest.approx(6.0)
+    assert med.per_28 is None
     assert med.days_by_class == {MedClass.NSAID: 2, MedClass.TRIPTAN: 2}
 
 
@@ -260,53 +287,98 @@ def _daily(name: str, days: int, last: date = date(2025, 6, 14)) -> list[Medicat
 
 
 def _overuse_diary(medications: list[MedicationTaken]) -> Diary:
-    return diary(created_at=local(date(2025, 5, 1)), medications=medications)
+    return diary(created_at=local(date(2025, 3, 1)), medications=medications)
 
 
 @pytest.mark.parametrize(
-    ("name", "days", "expected"),
+    ("name", "days", "expected", "limit"),
     [
-        ("sumatriptan", 7, None),
-        ("sumatriptan", 8, "notice"),
-        ("sumatriptan", 9, "notice"),
-        ("sumatriptan", 10, "warning"),
-        ("ibuprofen", 9, None),
-        ("ibuprofen", 11, None),
-        ("ibuprofen", 12, "notice"),
-        ("ibuprofen", 14, "notice"),
-        ("ibuprofen", 15, "warning"),
-        ("paracetamol", 15, "warning"),
+        ("sumatriptan", 7, None, 10),
+        ("sumatriptan", 8, "notice", 10),
+        ("sumatriptan", 9, "notice", 10),
+        ("sumatriptan", 10, "risk", 10),
+        ("excedrin", 10, "risk", 10),  # a caffeine combination: 10 days (8.2.5)
+        ("codeine", 10, "risk", 10),
+        ("ibuprofen", 11, None, 15),
+        ("ibuprofen", 12, "notice", 15),
+        ("ibuprofen", 14, "notice", 15),
+        ("ibuprofen", 15, "risk", 15),
+        ("paracetamol", 15, "risk", 15),
+        ("rimegepant", 20, None, 0),  # gepants are not in ICHD-3 8.2
     ],
 )
-def test_medication_overuse_thresholds_in_the_last_30_days(
-    name: str, days: int, expected: str | None
+def test_medication_overuse_thresholds_in_the_last_28_days(
+    name: str, days: int, expected: str | None, limit: int
 ) -> None:
-    flags = stats(_overuse_diary(_daily(name, days))).medication.overuse
-    assert [f.level for f in flags] == ([expected] if expected else [])
+    flags = stats(_overuse_diary(_daily(name, days))).medication.overuse.flags
+    assert [f.level.value for f in flags] == ([expected] if expected else [])
     if flags:
-        assert flags[0].days == days
-        assert flags[0].threshold == (10 if name == "sumatriptan" else 15)
-        assert flags[0].window_days == 30
+        assert (flags[0].days, flags[0].limit) == (days, limit)
 
 
-def test_triptans_on_ten_days_warn_whatever_the_periods_length() -> None:
-    # a 7-day summary still looks at the 30 days that end with it
+def test_the_overuse_window_is_the_28_days_ending_today() -> None:
+    # triptans on 10 days, the oldest on 18 May: the window [18 May, 15 Jun) holds all 10;
+    # one day later (on 15 Jun) the oldest has left it
+    meds = _daily("sumatriptan", 10, last=date(2025, 5, 27))
+    window = stats(_overuse_diary(meds)).medication.overuse.current
+    assert window is not None
+    assert (window.start, window.end) == (date(2025, 5, 18), END)
+    assert window.at_risk
+    later = period_stats(_overuse_diary(meds), START, day(16), local(day(15), "12:00"))
+    assert [f.level.value for f in later.medication.overuse.flags] == ["notice"]  # 9 days
+
+
+def test_triptans_on_ten_days_flag_whatever_the_periods_length() -> None:
+    # a 7-day summary still looks at the 28 days that end with it
     d = _overuse_diary(_daily("sumatriptan", 10))
-    flags = stats(d, day(8), day(15)).medication.overuse
-    assert [(f.group, f.level, f.days) for f in flags] == [("10-day", "warning", 10)]
+    flags = stats(d, day(8), day(15)).medication.overuse.flags
+    assert [(f.group.value, f.level.value, f.days) for f in flags] == [("triptan", "risk", 10)]
 
 
-def test_several_classes_on_ten_days_warn_as_ichd_8_2_6() -> None:
-    # ibuprofen on 7 days and sumatriptan on 3 others: no class overused alone, 10 in all
+def test_several_classes_on_ten_days_flag_as_ichd_8_2_6() -> None:
+    # ibuprofen on 7 days and sumatriptan on 3 others: no class over its limit, 10 in all
     meds = _daily("ibuprofen", 7) + _daily("sumatriptan", 3, last=day(7))
-    flags = stats(_overuse_diary(meds)).medication.overuse
-    assert [(f.group, f.level, f.days) for f in flags] == [("mixed", "warning", 10)]
+    flags = stats(_overuse_diary(meds)).medication.overuse.flags
+    assert [(f.group.value, f.level.value, f.days) for f in flags] == [("mixed", "risk", 10)]
 
 
-def test_overuse_ignores_medicine_days_older_than_30_days() -> None:
-    # ten triptan days from 2 to 11 May, the window is [16 May, 15 Jun)
-    meds = _daily("sumatriptan", 10, last=date(2025, 5, 11))
-    assert stats(_overuse_diary(meds)).medication.overuse == ()
+def test_two_ten_day_classes_are_counted_apart_and_together() -> None:
+    # triptans 6 days, opioids 5 other days: neither alone, 11 days in all (8.2.6)
+    meds = _daily("sumatriptan", 6) + _daily("tramadol", 5, last=day(8))
+    flags = stats(_overuse_diary(meds)).medication.overuse.flags
+    assert [(f.group.value, f.days) for f in flags] == [("mixed", 11)]
+
+
+def test_overuse_ignores_medicine_days_older_than_28_days() -> None:
+    # ten triptan days from 8 to 17 May, the window is [18 May, 15 Jun)
+    meds = _daily("sumatriptan", 10, last=date(2025, 5, 17))
+    current = stats(_overuse_diary(meds)).medication.overuse.current
+    assert current is not None and current.flags == ()
+
+
+def test_three_consecutive_windows_over_the_limit_are_the_3_month_pattern() -> None:
+    # triptans on 10 days in each of [18 May, 15 Jun), [20 Apr, 18 May), [23 Mar, 20 Apr)
+    meds = (
+        _daily("sumatriptan", 10)
+        + _daily("sumatriptan", 10, last=date(2025, 5, 17))
+        + _daily("sumatriptan", 10, last=date(2025, 4, 19))
+    )
+    overuse = stats(_overuse_diary(meds)).medication.overuse
+    assert [w.start for w in overuse.windows] == [
+        date(2025, 5, 18),
+        date(2025, 4, 20),
+        date(2025, 3, 23),
+    ]
+    assert [w.at_risk for w in overuse.windows] == [True, True, True]
+    assert overuse.pattern
+
+
+def test_two_windows_over_the_limit_are_not_yet_the_pattern() -> None:
+    meds = _daily("sumatriptan", 10) + _daily("sumatriptan", 9, last=date(2025, 5, 17))
+    meds += _daily("sumatriptan", 10, last=date(2025, 4, 19))
+    overuse = stats(_overuse_diary(meds)).medication.overuse
+    assert [w.at_risk for w in overuse.windows] == [True, False, True]
+    assert not overuse.pattern
 
 
 # ---------------------------------------------------------------- 2-hour response
@@ -316,99 +388,209 @@ def _treated(
     *,
     end: str | None = None,
     updates: tuple[tuple[str, int | None], ...] = (),
+    relief: tuple[tuple[str, str], ...] = (),
+    medicine: str = "sumatriptan",
+    taken: str = "10:00",
     **fields: Any,
 ) -> Diary:
-    """A migraine from 10:00 on 10 Jun, ibuprofen at 10:00, updates at (clock, intensity)."""
+    """A migraine from 10:00 on 10 Jun at 7/10, a medicine at `taken`, updates (clock, pain)."""
     fields.setdefault("start_intensity", 7)
+    answers = [AttackUpdate(at=local(day(10), c), intensity=i) for c, i in updates]
+    answers += [AttackUpdate(at=local(day(10), c), relief=r) for c, r in relief]
     a = attack(
         1,
         local(day(10), "10:00"),
         local(day(10), end) if end else None,
-        updates=[AttackUpdate(at=local(day(10), c), intensity=i) for c, i in updates],
+        updates=sorted(answers, key=lambda u: u.at),
         **fields,
     )
-    meds = [MedicationTaken("ibuprofen", local(day(10), "10:00"), 400, attack_id=1)]
+    meds = [MedicationTaken(medicine, local(day(10), taken), attack_id=1)]
     return diary(attacks=[a], medications=meds)
 
 
-def test_stored_2_hour_response_is_used_as_given() -> None:
-    overall = stats(_treated(end="11:00", response_2h="reduced")).response.overall
-    assert (overall.treated, overall.gone, overall.reduced) == (1, 0, 1)
+def _response(d: Diary) -> tuple[int, int, int, int, int]:
+    o = stats(d).response.overall
+    return (o.treated, o.pain_free, o.not_pain_free, o.relief, o.no_relief)
 
 
-def test_attack_ended_within_2_hours_of_the_medicine_is_pain_free() -> None:
-    overall = stats(_treated(end="11:30")).response.overall
-    assert (overall.gone, overall.known) == (1, 1)
-    assert overall.gone_share == pytest.approx(1.0)
+# (treated, pain-free, not pain-free, relief, no relief), hand-computed from IHS 2019
 
 
-def test_update_nearest_to_2_hours_decides_against_the_pain_before_treatment() -> None:
-    # 11:40 (5) is 20 min from 12:00, 12:10 (3) is 10 min: 3 < 7 at the start, reduced
-    overall = stats(_treated(updates=(("11:40", 5), ("12:10", 3), ("13:30", 2)))).response.overall
-    assert (overall.gone, overall.reduced, overall.none) == (0, 1, 0)
+def test_attack_ended_1_50_after_the_medicine_is_pain_free() -> None:
+    assert _response(_treated(end="11:50")) == (1, 1, 0, 1, 0)
 
 
-def test_pain_as_bad_as_before_treatment_is_no_response() -> None:
-    overall = stats(_treated(updates=(("12:00", 7),))).response.overall
-    assert (overall.gone, overall.reduced, overall.none) == (0, 0, 1)
+def test_attack_ended_2_45_after_the_medicine_is_not_pain_free_relief_unknown() -> None:
+    # still going at 2 h; nothing said at 1.5-2.5 h, so relief is not known
+    overall = stats(_treated(end="12:45")).response.overall
+    assert _response(_treated(end="12:45")) == (1, 0, 1, 0, 0)
+    assert (overall.known, overall.unknown, overall.relief_known) == (1, 0, 0)
 
 
-def test_intensity_zero_at_2_hours_is_pain_free() -> None:
-    assert stats(_treated(updates=(("12:15", 0),))).response.overall.gone == 1
+def test_attack_lasting_6_hours_after_a_triptan_is_a_known_failure() -> None:
+    overall = stats(_treated(end="16:00")).response.overall
+    assert (overall.pain_free, overall.not_pain_free, overall.known) == (0, 1, 1)
+    assert overall.pain_free_share == pytest.approx(0.0)
 
 
-def test_last_update_before_the_medicine_is_the_reference_pain() -> None:
-    # 6 at logging (10:00), 8 at 10:20, medicine at 10:30, 7 at 12:30: reduced against 8
+def test_a_zero_update_at_1_40_is_pain_free() -> None:
+    assert _response(_treated(updates=(("11:40", 0),))) == (1, 1, 0, 1, 0)
+
+
+def test_3_of_10_at_2_hours_after_7_of_10_is_relief_not_pain_free() -> None:
+    assert _response(_treated(updates=(("12:00", 3),))) == (1, 0, 1, 1, 0)
+
+
+def test_nothing_known_after_the_medicine_is_unknown() -> None:
+    overall = stats(_treated()).response.overall
+    assert _response(_treated()) == (1, 0, 0, 0, 0)
+    assert (overall.unknown, overall.pain_free_share) == (1, None)
+
+
+def test_the_response_is_timed_from_the_medicine_not_the_onset() -> None:
+    # onset 10:00, triptan at 13:00, ended 14:30: 1 h 30 after the medicine, pain-free
+    # (4 h 30 after the onset would have been a failure)
+    assert _response(_treated(end="14:30", taken="13:00")) == (1, 1, 0, 1, 0)
+
+
+def test_5_of_10_after_7_is_lower_but_not_relief() -> None:
+    # IHS relief: moderate or severe (>= 4) to mild or none (<= 3); 7 -> 5 is not
+    assert _response(_treated(updates=(("12:00", 5),))) == (1, 0, 1, 0, 1)
+
+
+def test_mild_pain_that_eased_is_relief() -> None:
+    # 3 when taken, 2 at 2 h: lower than when taken
+    assert _response(_treated(updates=(("12:00", 2),), start_intensity=3)) == (1, 0, 1, 1, 0)
+
+
+def test_pain_reported_after_2_hours_means_not_pain_free() -> None:
+    # open attack, 6/10 at 15:00: it was still going at 2 h
+    assert _response(_treated(updates=(("15:00", 6),))) == (1, 0, 1, 0, 0)
+
+
+def test_pain_reported_at_1_hour_and_nothing_after_is_unknown() -> None:
+    assert _response(_treated(updates=(("11:00", 5),))) == (1, 0, 0, 0, 0)
+
+
+def test_a_later_pain_report_overrides_an_earlier_zero() -> None:
+    # 0 at 11:20, 5 again at 11:50: pain at 2 h, not pain-free; 5 after 7 is no relief
+    assert _response(_treated(updates=(("11:20", 0), ("11:50", 5)))) == (1, 0, 1, 0, 1)
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("better", (1, 0, 1, 1, 0)),
+        ("same", (1, 0, 1, 0, 1)),
+        ("worse", (1, 0, 1, 0, 1)),
+    ],
+)
+def test_the_did_it_help_answer_at_2_hours(answer: str, expected: tuple[int, ...]) -> None:
+    assert _response(_treated(relief=(("12:05", answer),))) == expected
+
+
+def test_pain_gone_answer_at_2_hours_is_pain_free() -> None:
     a = attack(
         1,
         local(day(10), "10:00"),
-        start_intensity=6,
+        updates=[AttackUpdate(at=local(day(10), "12:00"), intensity=0, gone=True)],
+    )
+    meds = [MedicationTaken("sumatriptan", local(day(10), "10:00"), attack_id=1)]
+    assert _response(diary(attacks=[a], medications=meds)) == (1, 1, 0, 1, 0)
+
+
+def test_last_update_before_the_medicine_is_the_pain_when_taken() -> None:
+    # 3 at logging (10:00), 8 at 10:20, medicine at 10:30, 3 at 12:30: relief against 8
+    a = attack(
+        1,
+        local(day(10), "10:00"),
+        start_intensity=3,
         updates=[
             AttackUpdate(at=local(day(10), "10:20"), intensity=8),
-            AttackUpdate(at=local(day(10), "12:30"), intensity=7),
+            AttackUpdate(at=local(day(10), "12:30"), intensity=3),
         ],
     )
     meds = [MedicationTaken("ibuprofen", local(day(10), "10:30"), attack_id=1)]
-    assert stats(diary(attacks=[a], medications=meds)).response.overall.reduced == 1
+    assert _response(diary(attacks=[a], medications=meds)) == (1, 0, 1, 1, 0)
 
 
-def test_relief_words_from_the_follow_up_count() -> None:
-    a = attack(
-        1,
-        local(day(10), "10:00"),
-        updates=[AttackUpdate(at=local(day(10), "12:05"), relief="better")],
-    )
-    meds = [MedicationTaken("sumatriptan", local(day(10), "10:00"), attack_id=1)]
-    assert stats(diary(attacks=[a], medications=meds)).response.overall.reduced == 1
+def test_the_stored_onset_answer_is_not_read() -> None:
+    # response_2h was timed from the onset; the updates and the end decide
+    assert _response(_treated(end="16:00", response_2h="gone")) == (1, 0, 1, 0, 0)
 
 
-def test_no_observation_between_1_5_and_3_hours_leaves_the_response_unknown() -> None:
-    overall = stats(_treated(updates=(("10:30", 6), ("14:00", 2)))).response.overall
-    assert (overall.treated, overall.known) == (1, 0)
-    assert overall.gone_share is None
-
-
-def test_response_per_medicine_goes_by_the_first_acute_medicine() -> None:
-    # attack 1: ibuprofen then sumatriptan, ended in 1 h -> ibuprofen, gone;
-    # attack 2: unlinked sumatriptan taken while it went on -> sumatriptan, gone at 2 h;
+def test_each_medicine_is_timed_from_its_own_intake() -> None:
+    # attack 1: ibuprofen 10:05, sumatriptan 11:30, ended 13:00: ibuprofen 2 h 55
+    #   after -> not pain-free; sumatriptan 1 h 30 after -> pain-free. The attack
+    #   (first medicine, ibuprofen) is not pain-free.
+    # attack 2: unlinked sumatriptan taken while it went on, ended 1 h 15 after: pain-free
     # attack 3: only an antiemetic -> not a treated attack
     attacks = [
-        attack(1, local(day(2), "10:00"), local(day(2), "11:00")),
+        attack(1, local(day(2), "10:00"), local(day(2), "13:00")),
         attack(2, local(day(5), "10:00"), local(day(5), "11:30")),
         attack(3, local(day(8), "10:00"), local(day(8), "11:00")),
     ]
     meds = [
         MedicationTaken("Advil", local(day(2), "10:05"), attack_id=1),
-        MedicationTaken("sumatriptan", local(day(2), "10:30"), attack_id=1),
+        MedicationTaken("sumatriptan", local(day(2), "11:30"), attack_id=1),
         MedicationTaken("sumatriptan", local(day(5), "10:15")),
         MedicationTaken("metoclopramide", local(day(8), "10:15"), attack_id=3),
     ]
     response = stats(diary(attacks=attacks, medications=meds)).response
-    assert response.overall.treated == 2
-    assert {k: (v.treated, v.gone) for k, v in response.by_medicine.items()} == {
-        "ibuprofen": (1, 1),
-        "sumatriptan": (1, 1),
+    assert (response.overall.treated, response.overall.pain_free) == (2, 1)
+    assert {
+        k: (v.treated, v.pain_free, v.not_pain_free) for k, v in response.by_medicine.items()
+    } == {
+        "sumatriptan": (2, 2, 0),
+        "ibuprofen": (1, 0, 1),
     }
+
+
+# ---------------------------------------------------------------- IHS migraine days
+
+
+def test_an_attack_shorter_than_30_minutes_makes_no_headache_day() -> None:
+    d = diary(attacks=[attack(1, local(day(3), "10:00"), local(day(3), "10:20"))])
+    result = stats(d)
+    assert (result.migraine.days, result.headache.days, result.migraine.attacks) == (0, 0, 1)
+
+
+def test_an_attack_of_exactly_30_minutes_counts() -> None:
+    d = diary(attacks=[attack(1, local(day(3), "10:00"), local(day(3), "10:30"))])
+    assert stats(d).migraine.days == 1
+
+
+def test_a_migraine_specific_medicine_alone_makes_a_migraine_day() -> None:
+    # a triptan on 3 Jun, a gepant on 4 Jun, nothing else logged; ibuprofen alone on 5 Jun
+    # is no headache day (not known to be for a headache)
+    d = diary(
+        medications=[
+            MedicationTaken("sumatriptan", local(day(3), "09:00")),
+            MedicationTaken("nurtec", local(day(4), "09:00")),
+            MedicationTaken("ibuprofen", local(day(5), "09:00")),
+        ]
+    )
+    result = stats(d)
+    assert (result.migraine.days, result.headache.days) == (2, 2)
+
+
+def test_a_short_headache_treated_with_a_triptan_is_a_migraine_day() -> None:
+    # a 20-minute "headache" with sumatriptan: migraine day (IHS 2020), not other headache
+    d = diary(
+        attacks=[attack(1, local(day(3), "10:00"), local(day(3), "10:20"), kind="headache")],
+        medications=[MedicationTaken("sumatriptan", local(day(3), "10:05"), attack_id=1)],
+    )
+    result = stats(d)
+    assert (result.migraine.days, result.headache.days, result.other.days) == (1, 1, 0)
+
+
+def test_a_short_attack_treated_with_a_painkiller_is_a_headache_day() -> None:
+    d = diary(
+        attacks=[attack(1, local(day(3), "10:00"), local(day(3), "10:20"))],
+        medications=[MedicationTaken("ibuprofen", local(day(3), "10:05"), attack_id=1)],
+    )
+    result = stats(d)
+    assert (result.migraine.days, result.headache.days) == (0, 1)
 
 
 # ---------------------------------------------------------------- doses
@@ -550,7 +732,7 @@ def test_a_diary_with_no_entries_gives_zeros_and_no_errors() -> None:
     summary = summarize(d, *period_bounds(d, "30d", NOW), NOW)
     assert not summary.has_data
     assert summary.period.observed_days == 1
-    assert summary.period.migraine.per_28 == 0.0
+    assert summary.period.migraine.per_28 is None
     assert summary.period.migraine.mean_peak is None
     assert summary.period.doses.adherence is None
     assert summary.verdict.status == "not_started"

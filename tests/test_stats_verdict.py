@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date, timedelta
 
 import pytest
 
-from bot.domain.diary import Attack, Diary, Sleep
+from bot.domain.diary import Attack, Diary, FactorDay, PeriodDay, Sleep
 from bot.domain.stats import (
     Direction,
-    PeriodStats,
+    Link,
+    TriggerStats,
     VerdictStatus,
+    dispersion,
     period_bounds,
     period_stats,
     rate_ratio_ci,
@@ -34,6 +35,35 @@ def test_rate_ratio_ci_matches_a_hand_computed_value() -> None:
     assert ratio == pytest.approx(0.5)
     assert low == pytest.approx(0.234046, abs=1e-6)
     assert high == pytest.approx(1.068166, abs=1e-6)
+
+
+def test_rate_ratio_ci_is_widened_by_the_dispersion() -> None:
+    # as above with dispersion 2: SE = sqrt(2 x 0.15) = 0.547723 -> 0.170902 .. 1.462825
+    ratio, low, high = rate_ratio_ci(10, 100, 20, 100, 2.0)
+    assert ratio == pytest.approx(0.5)
+    assert low == pytest.approx(0.170902, abs=1e-6)
+    assert high == pytest.approx(1.462825, abs=1e-6)
+
+
+def test_rate_ratio_ci_is_never_narrower_than_poisson() -> None:
+    assert rate_ratio_ci(10, 100, 20, 100, 0.5) == rate_ratio_ci(10, 100, 20, 100)
+
+
+def test_dispersion_is_pearson_chi_square_over_degrees_of_freedom() -> None:
+    # phase 1: weeks 0, 4 (rate 2 a week): (4 + 4) / 2 = 4; phase 2: weeks 1, 1, 1
+    # (rate 1): 0. chi-square 4 over 5 - 2 = 3 blocks of freedom: 1.333333
+    assert dispersion([[(0, 7), (4, 7)], [(1, 7), (1, 7), (1, 7)]]) == pytest.approx(4 / 3)
+
+
+def test_dispersion_is_at_least_1_and_1_without_enough_blocks() -> None:
+    assert dispersion([[(2, 7), (2, 7)], [(1, 7), (1, 7)]]) == 1.0  # no spread at all
+    assert dispersion([[(0, 7)], [(5, 7)]]) == 1.0  # no degrees of freedom
+
+
+def test_a_partial_week_counts_with_its_own_length() -> None:
+    # rate 3 per 10 days: expected 2.1 for 7 days and 0.9 for 3 days;
+    # (0 - 2.1)^2 / 2.1 + (3 - 0.9)^2 / 0.9 = 2.1 + 4.9 = 7.0, over 2 - 1 = 1
+    assert dispersion([[(0, 7), (3, 3)]]) == pytest.approx(7.0)
 
 
 def test_rate_ratio_ci_adds_half_to_both_counts_at_a_zero() -> None:
@@ -67,10 +97,14 @@ def test_synthetic_diary_recovers_the_truth_and_calls_a_responder() -> None:
     assert verdict.baseline_per_28 == pytest.approx(truth.baseline_per_28, abs=0.05)
     assert verdict.on_per_28 == pytest.approx(truth.on_per_28, abs=0.05)
     assert verdict.reduction == pytest.approx(0.5, abs=0.01)
-    # 16 days in 112 vs 24 in 84: ratio 0.5, CI 0.2656 .. 0.9412 (SE sqrt(1/16 + 1/24))
+    # 16 days in 112 vs 24 in 84: ratio 0.5. Weekly migraine days before
+    # 2 5 1 1 1 2 1 5 0 3 3 0 (expected 2 each: Pearson 32/2 = 16), on magnesium
+    # 2 1 3 0 1 1 0 2 0 1 3 1 0 0 0 1 (expected 1: Pearson 16); dispersion 32 / (28 - 2)
+    # = 1.230769; SE = sqrt(1.230769 x (1/16 + 1/24)) = 0.358057 -> 0.2479 .. 1.0086
     assert verdict.rate_ratio == pytest.approx(0.5)
-    assert verdict.ci_low == pytest.approx(0.2656, abs=1e-4)
-    assert verdict.ci_high == pytest.approx(0.9412, abs=1e-4)
+    assert verdict.dispersion == pytest.approx(32 / 26)
+    assert verdict.ci_low == pytest.approx(0.2479, abs=1e-4)
+    assert verdict.ci_high == pytest.approx(1.0086, abs=1e-4)
     assert summary.on is not None
     assert summary.on.doses.adherence == pytest.approx(truth.adherence, abs=0.005)
     assert summary.on.doses.adherence == pytest.approx(0.9, abs=0.01)
@@ -84,7 +118,7 @@ def test_any_seed_of_the_synthetic_responder_is_called_a_responder(seed: int) ->
     summary = summarize(diary, *period_bounds(diary, "90d", now), now)
     assert summary.verdict.status == VerdictStatus.RESPONDER
     assert summary.before is not None
-    assert summary.before.headache.days + (summary.on.headache.days if summary.on else 0) == (
+    assert summary.before.other.days + (summary.on.other.days if summary.on else 0) == (
         truth.headache_days
     )
 
@@ -170,53 +204,149 @@ def test_sleep_quality_trend_over_the_period() -> None:
 
 # ---------------------------------------------------------------- triggers
 
+T_FIRST = date(2025, 3, 1)
+T_NOW = local(date(2025, 6, 8), "23:00")  # 1 Mar to 8 Jun: 100 days of diary
 
-def _trigger_diary(attacks: int, stress: int, sleep: list[Sleep] | None = None) -> Diary:
-    days = [1, 2, 3, 4, 8, 14][:attacks] + list(range(20, 20 + max(0, attacks - 6)))
-    return Diary(
+
+def _triggers(**fields: object) -> TriggerStats:
+    fields.setdefault("tz", TZ)
+    fields.setdefault("created_at", local(T_FIRST, "08:00"))
+    d = Diary(**fields)  # type: ignore[arg-type]
+    return summarize(d, *period_bounds(d, "all", T_NOW), T_NOW).triggers
+
+
+def _day(n: int) -> date:
+    """Day n of the diary, 0 = 1 March 2025."""
+    return T_FIRST + timedelta(days=n)
+
+
+def _attacks_on(days: list[int]) -> list[Attack]:
+    return [Attack(i, local(_day(n), "10:00"), local(_day(n), "12:00")) for i, n in enumerate(days)]
+
+
+def test_a_factor_is_compared_by_the_attack_the_next_day() -> None:
+    # alcohol on days 10, 20, 30, 40; attacks start on days 11, 21, 31 and 70.
+    # Exposure days are days 0..98 (the next day must be observed): 99 days.
+    # With alcohol: 3 of 4 followed; without: 95 days, followed by an attack
+    # only on day 69 -> 1 of 95. Risk ratio (3/4) / (1/95) = 71.25;
+    # SE = sqrt(1/3 - 1/4 + 1/1 - 1/95) = 1.035764 -> CI 9.357 .. 542.5: linked
+    result = _triggers(
+        factors=[FactorDay(_day(n), "alcohol") for n in (10, 20, 30, 40)],
+        attacks=_attacks_on([11, 21, 31, 70]),
+    )
+    assert result.diary_days == 100
+    [a] = result.associations
+    assert (a.factor, a.with_days, a.with_followed) == ("alcohol", 4, 3)
+    assert (a.without_days, a.without_followed) == (95, 1)
+    assert a.risk_ratio == pytest.approx(71.25)
+    assert a.ci_low == pytest.approx(9.357, abs=1e-3)
+    assert a.link == Link.LINKED
+
+
+def test_associations_are_ranked_strongest_first() -> None:
+    # alcohol before 3 of its 4 days, chocolate (days 50, 55, 60, 65) before none:
+    # 0 of 4 vs 4 of 95, ratio 0, no link (the 0.5 added at the zero only widens the CI)
+    result = _triggers(
+        factors=[FactorDay(_day(n), "alcohol") for n in (10, 20, 30, 40)]
+        + [FactorDay(_day(n), "chocolate") for n in (50, 55, 60, 65)],
+        attacks=_attacks_on([11, 21, 31, 70]),
+    )
+    assert [a.factor for a in result.associations] == ["alcohol", "chocolate"]
+    chocolate = result.associations[1]
+    assert (chocolate.with_followed, chocolate.without_followed) == (0, 4)
+    assert chocolate.risk_ratio == 0.0
+    assert chocolate.link == Link.NO_LINK
+
+
+def test_a_factor_on_fewer_than_3_days_is_logged_but_not_judged() -> None:
+    result = _triggers(
+        factors=[FactorDay(_day(n), "cheese") for n in (10, 20)],
+        attacks=_attacks_on([11, 21]),
+    )
+    assert result.associations == ()
+    assert result.not_enough == (("cheese", 2),)
+
+
+def test_under_90_days_of_diary_nothing_is_judged() -> None:
+    # 60 days of diary (8 Apr to 6 Jun ... asked on 6 Jun): too short
+    d = Diary(
         tz=TZ,
-        created_at=local(date(2025, 5, 25)),
-        attacks=[
-            Attack(
-                i,
-                local(date(2025, 6, n), "10:00"),
-                local(date(2025, 6, n), "12:00"),
-                triggers=("stress",) if i < stress else ("alcohol",) if i < stress + 2 else (),
-            )
-            for i, n in enumerate(days)
-        ],
-        sleep=sleep or [],
+        created_at=local(date(2025, 4, 8)),
+        factors=[FactorDay(date(2025, 4, 10) + timedelta(days=k), "stress") for k in range(10)],
+    )
+    now = local(date(2025, 6, 6), "23:00")
+    result = summarize(d, *period_bounds(d, "all", now), now).triggers
+    assert (result.diary_days, result.enough_diary) == (60, False)
+    assert result.associations == ()
+    assert result.not_enough == (("stress", 10),)
+
+
+def test_poor_sleep_is_compared_with_the_other_nights_logged() -> None:
+    # nights 0..19 logged: poor (quality 2) on 0-4, good on 5-19. Attacks start on days
+    # 1, 2, 3 (after poor nights 0, 1, 2) and 8 (after good night 7).
+    # Poor: 3 of 5 followed; other: 1 of 15. RR (3/5) / (1/15) = 9.0
+    nights = [Sleep(_day(n), quality=2 if n < 5 else 4) for n in range(20)]
+    result = _triggers(sleep=nights, attacks=_attacks_on([1, 2, 3, 8]))
+    [a] = result.associations
+    assert (a.factor, a.with_days, a.with_followed, a.without_days, a.without_followed) == (
+        "poor_sleep",
+        5,
+        3,
+        15,
+        1,
+    )
+    assert a.risk_ratio == pytest.approx(9.0)
+
+
+def test_triggers_noted_on_attacks_are_counted_not_compared() -> None:
+    attacks = [
+        Attack(1, local(_day(5), "10:00"), local(_day(5), "12:00"), triggers=("stress",)),
+        Attack(2, local(_day(9), "10:00"), local(_day(9), "12:00"), triggers=("stress", "wine")),
+    ]
+    result = _triggers(attacks=attacks)
+    assert result.noted_with_attacks == (("stress", 2), ("wine", 1))
+    assert result.associations == () and result.not_enough == ()
+
+
+def test_period_days_are_the_menstruation_factor() -> None:
+    result = _triggers(periods=[PeriodDay(_day(n), started=n == 30) for n in (30, 31, 32, 33)])
+    assert result.not_enough == () or result.associations
+    [a] = result.associations
+    assert (a.factor, a.with_days) == ("menstruation", 4)
+
+
+# ---------------------------------------------------------------- menstrual cycle
+
+
+def _cycle_diary(starts: list[int], migraines: list[int]) -> Diary:
+    periods = [PeriodDay(_day(s + k), started=k == 0) for s in starts for k in range(4)]
+    return Diary(
+        tz=TZ, created_at=local(T_FIRST, "08:00"), periods=periods, attacks=_attacks_on(migraines)
     )
 
 
-def _trigger_stats(d: Diary) -> PeriodStats:
-    return period_stats(d, date(2025, 6, 1), date(2025, 6, 15), local(date(2025, 6, 14), "23:00"))
+def test_menstrual_and_other_migraine_days_from_two_cycles() -> None:
+    # day 1 on days 10 and 40: windows (days -2..+3) are days 8-12 and 38-42, 10 days.
+    # Migraines on 9 (window), 12 (window), 25 (other) and 41 (window).
+    # 100 observed days: 3 of 10 in windows, 1 of 90 other days; both cycles had one.
+    d = _cycle_diary([10, 40], [9, 12, 25, 41])
+    cycle = period_stats(d, T_FIRST, _day(100), T_NOW).cycle
+    assert cycle.enough
+    assert (cycle.cycles, cycle.window_days, cycle.window_migraine_days) == (2, 10, 3)
+    assert (cycle.other_days, cycle.other_migraine_days, cycle.cycles_with_migraine) == (
+        90,
+        1,
+        2,
+    )
 
 
-def test_triggers_need_six_attacks() -> None:
-    result = _trigger_stats(_trigger_diary(5, 5)).triggers
-    assert (result.attacks, result.enough_data, result.reported) == (5, False, ())
+def test_one_cycle_is_not_enough() -> None:
+    d = _cycle_diary([10], [9])
+    assert not period_stats(d, T_FIRST, _day(100), T_NOW).cycle.enough
 
 
-def test_triggers_noted_three_times_are_listed() -> None:
-    # stress on 3 attacks, alcohol on 2: only stress qualifies
-    result = _trigger_stats(_trigger_diary(6, 3)).triggers
-    assert result.enough_data
-    assert result.reported == (("stress", 3),)
-    assert result.sleep_link is None  # no nights logged
-
-
-def test_poor_nights_are_compared_with_other_nights_by_the_next_days_attacks() -> None:
-    # attacks start on 1, 2, 3, 4, 8 and 14 Jun. Poor nights (quality 2) 1, 2, 3 and 5 Jun:
-    # followed by an attack on 2, 3, 4 -> 3 of 4; other nights 4 and 6-12 Jun: only
-    # 7 Jun -> 8 Jun -> 1 of 8. Risk ratio 6.0, CI 0.88..40.9: "possible"
-    poor = {1, 2, 3, 5}
-    nights = [Sleep(date(2025, 6, n), quality=2 if n in poor else 4) for n in range(1, 13)]
-    link = _trigger_stats(_trigger_diary(6, 0, nights)).triggers.sleep_link
-    assert link is not None
-    assert (link.poor_nights, link.poor_followed) == (4, 3)
-    assert (link.other_nights, link.other_followed) == (8, 1)
-    assert link.risk_ratio == pytest.approx(6.0)
-    assert link.ci_low == pytest.approx(0.8808, abs=1e-4)
-    assert link.verdict == "possible"
-    assert not math.isnan(link.ci_high)
+def test_day_1_without_a_started_mark_is_the_first_of_a_run() -> None:
+    # period days 10-13 and 40-43 logged without "started": two cycles, day 1 on 10 and 40
+    periods = [PeriodDay(_day(s + k)) for s in (10, 40) for k in range(4)]
+    d = Diary(tz=TZ, created_at=local(T_FIRST, "08:00"), periods=periods)
+    assert period_stats(d, T_FIRST, _day(100), T_NOW).cycle.cycles == 2

@@ -12,11 +12,13 @@ from bot.domain.diary import (
     Attack,
     Diary,
     Dose,
+    FactorDay,
     MedicationTaken,
     PlannedDose,
     SideEffect,
     Sleep,
 )
+from bot.domain.midas import Midas
 from bot.domain.stats import period_bounds, summarize
 from bot.domain.summary_text import fmt_num, render_summary
 from tests.diarygen import generate, local
@@ -97,6 +99,23 @@ def test_a_person_with_no_data_gets_a_short_friendly_text() -> None:
     assert len(text) < 400
 
 
+def test_a_3_day_diary_gets_counts_and_what_the_verdict_still_needs() -> None:
+    # diary since 12 Jun, asked on 14 Jun: 3 observed days, migraines on 12 and 13 Jun
+    created = local(date(2025, 6, 12), "08:00")
+    d = Diary(
+        tz=TZ,
+        created_at=created,
+        attacks=[
+            Attack(1, local(date(2025, 6, 12), "10:00"), local(date(2025, 6, 12), "14:00")),
+            Attack(2, local(date(2025, 6, 13), "10:00"), local(date(2025, 6, 13), "14:00")),
+        ],
+    )
+    visible = check_html(text_for(d, "30d"))
+    assert "Migraine days: 2 in 3 days logged" in visible
+    assert "per 28 days" not in visible
+    assert "needs 28 days of diary before magnesium (3 so far: 25 more days)" in visible
+
+
 def test_a_person_with_one_entry_gets_counts_not_rates() -> None:
     d = Diary(tz=TZ, created_at=NOW, sleep=[Sleep(date(2025, 6, 13), quality=4, awakenings=1)])
     visible = check_html(text_for(d, "7d"))
@@ -119,7 +138,9 @@ def test_the_responder_gets_the_before_and_after_in_plain_words() -> None:
     visible = check_html(text)
     assert "Migraine days per 28 days: 8.0 before → 4.0 on magnesium" in visible
     assert "50% fewer: a responder" in visible
-    assert "Rate ratio 0.50 (95% CI 0.27–0.94)" in visible
+    # quasi-Poisson CI, hand-computed in test_stats_verdict (dispersion 32/26)
+    assert "Rate ratio 0.50 (95% CI 0.25–1.01)" in visible
+    assert "can't rule out that the weeks before magnesium were simply a bad patch" in visible
     assert "Doses taken: 90% (101 of 112 planned)" in visible
     assert "Before → on magnesium: sleep " in visible
     assert "everything so far" in visible
@@ -142,10 +163,14 @@ def test_busy_diary_fits_one_message_and_escapes_user_text() -> None:
     assert len(text) < 3000
     assert "&lt;script&gt;" in text  # a side-effect code is escaped
     assert "<script>" not in text
-    assert "⚠️ Triptans on" in visible  # 11 triptan days in 30
+    # sumatriptan on 4-14 Jul: 11 days in the 28 ending 20 Jul
+    assert "⚠️ Risk of medication overuse: triptans on 11 of the last 28 days" in visible
+    assert "not a diagnosis" in visible
     assert "Stomach trouble came back within a week" in visible
-    assert "Other headache days: 2.8 per 28 days (3 days)" in visible
-    assert "Any headache: 4.7 per 28 days (5 days)" in visible
+    # migraine days: the 11 triptan days (IHS 2020) and the migraine of 16 Jul (the
+    # one of 8 Jul is a triptan day); any headache: those and the headache of 24 Jun
+    assert "Migraine days: 11.2 per 28 days (12 in 30 days)" in visible
+    assert "Headache days, any kind: 12.1 per 28 days (13 in 30 days)" in visible
     assert "Your plan (400 mg a day) is above the 350 mg upper limit" in visible
 
 
@@ -206,4 +231,40 @@ def test_medicine_names_typed_by_the_person_are_escaped() -> None:
     d = Diary(tz=TZ, created_at=local(date(2025, 6, 1)), attacks=attacks, medications=meds)
     text = text_for(d, "30d")
     check_html(text)
-    assert "&lt;i&gt;zoë&#x27;s&lt;/i&gt; &amp; pill: gone 1 of 1" in text
+    # each attack ended 55 min after its medicine: pain-free
+    assert "&lt;i&gt;zoë&#x27;s&lt;/i&gt; &amp; pill: pain-free 1 of 1, relief 1 of 1" in text
+
+
+def test_midas_cycle_and_triggers_read_as_associations() -> None:
+    first = date(2025, 3, 1)
+    now = local(date(2025, 6, 8), "23:00")  # 100 days of diary
+    attacks = [
+        Attack(
+            i, local(first + timedelta(days=n), "10:00"), local(first + timedelta(days=n), "14:00")
+        )
+        for i, n in enumerate((11, 21, 31, 70))
+    ]
+    d = Diary(
+        tz=TZ,
+        created_at=local(first),
+        attacks=attacks,
+        factors=[FactorDay(first + timedelta(days=n), "alcohol") for n in (10, 20, 30, 40)]
+        + [FactorDay(first + timedelta(days=5), "cheese")],
+        midas=[Midas(date(2025, 3, 5), (10, 5, 5, 2, 3)), Midas(date(2025, 6, 5), (1, 1, 0, 2, 0))],
+    )
+    visible = check_html(text_for(d, "all", now))
+    assert "associations, not proof of cause" in visible
+    # alcohol: 3 of 4 days followed by an attack, other days 1 of 95 (test_stats_verdict)
+    assert "alcohol: 75% (3 of 4) vs 1% (1 of 95) after days without: linked" in visible
+    assert "Logged, not enough yet to judge (3+ days with it and 3+ without): cheese (1 day)" in (
+        visible
+    )
+    assert "MIDAS 4 on 5 Jun 2025: grade I (little or no disability); 25 on 5 Mar 2025" in visible
+
+
+def test_one_night_is_one_night() -> None:
+    d = Diary(tz=TZ, created_at=NOW, sleep=[Sleep(date(2025, 6, 13), quality=4, cramps=True)])
+    visible = check_html(text_for(d, "7d"))
+    assert "Sleep (1 night)" in visible
+    assert "Cramps 1 night" in visible
+    assert "1 nights" not in visible

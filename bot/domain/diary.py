@@ -7,8 +7,8 @@ Conventions, checked on construction because a wrong one silently shifts every
 day-based figure:
 - every instant (`*_at`) is a timezone-aware datetime (UTC from the database;
   any aware zone works, the domain converts to `Diary.tz` itself);
-- a calendar day (`Sleep.night`, `Diary.magnesium_start`) is a `date` in the
-  user's zone;
+- a calendar day (`Sleep.night`, `Diary.magnesium_start`, `PeriodDay.day`,
+  `FactorDay.day`, `Midas.taken_on`) is a `date` in the user's zone;
 - sequences may be lists or tuples, in any order;
 - codes (kinds, symptoms, triggers, side effects) use the spellings of DESIGN §4.
 """
@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from bot.domain.midas import Midas
+
 MIGRAINE = "migraine"
 HEADACHE = "headache"
 ATTACK_KINDS = frozenset({MIGRAINE, HEADACHE})
@@ -28,24 +30,28 @@ TAKEN = "taken"
 SKIPPED = "skipped"
 DOSE_STATUSES = frozenset({TAKEN, SKIPPED})
 
-# Attack.response_2h: what the person answered at the 2-hour follow-up.
+# Attack.response_2h: the onset-timed answer the old follow-up stored. Kept so
+# stored rows still load; the statistics read the updates instead (each answer
+# is also stored as an `AttackUpdate`, with its time).
 RESPONSE_GONE = "gone"
 RESPONSE_REDUCED = "reduced"
 RESPONSE_NONE = "none"
 RESPONSES = frozenset({RESPONSE_GONE, RESPONSE_REDUCED, RESPONSE_NONE})
 
-# AttackUpdate.relief: the words the follow-up buttons may store, mapped to a
-# 2-hour response. Anything else is ignored and the intensity decides.
-RELIEF_TO_RESPONSE: dict[str, str] = {
-    "gone": RESPONSE_GONE,
-    "pain_free": RESPONSE_GONE,
-    "reduced": RESPONSE_REDUCED,
-    "better": RESPONSE_REDUCED,
-    "improved": RESPONSE_REDUCED,
-    "none": RESPONSE_NONE,
-    "same": RESPONSE_NONE,
-    "worse": RESPONSE_NONE,
-}
+# AttackUpdate.relief: the words the "did it help?" follow-up stores.
+RELIEF_GONE = "gone"
+RELIEF_BETTER = "better"
+RELIEF_SAME = "same"
+RELIEF_WORSE = "worse"
+# The same answers in older spellings, read the same way.
+RELIEF_PAIN_FREE_WORDS = frozenset({RELIEF_GONE, "pain_free"})
+RELIEF_BETTER_WORDS = frozenset({RELIEF_BETTER, "reduced", "improved"})
+RELIEF_NOT_BETTER_WORDS = frozenset({RELIEF_SAME, RELIEF_WORSE, "none"})
+
+# Diary.goals: what the person set out to follow at onboarding.
+GOAL_MIGRAINE = "migraine"
+GOAL_SLEEP = "sleep"
+GOAL_ANXIETY = "anxiety"
 
 
 def _require_aware(value: datetime, what: str) -> None:
@@ -90,8 +96,9 @@ class Attack:
     it. `peak_intensity` is the worst pain reported (0-10); the statistics take
     the maximum of it, `start_intensity` and the updates' intensities.
     `start_intensity` is the pain when first logged, the reference for the
-    2-hour response when no update came before the first medicine.
-    `response_2h` is the stored 2-hour answer ("gone"/"reduced"/"none").
+    2-hour response when no update came before the medicine.
+    `response_2h` is the onset-timed answer of the old follow-up; the
+    statistics do not read it (see `response.two_hour_response`).
     """
 
     id: int
@@ -185,6 +192,28 @@ class SideEffect:
 
 
 @dataclass(frozen=True, slots=True)
+class PeriodDay:
+    """A day of menstrual bleeding; `started` marks day 1 of a period."""
+
+    day: date
+    started: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FactorDay:
+    """A possible trigger logged for a day on its own, not as part of an attack.
+
+    `code` is a trigger code of DESIGN §4 ("alcohol", "stress", ...). Days
+    with and without a factor are what the trigger associations compare;
+    triggers noted only on attacks cannot be compared (every such day is an
+    attack day) and are counted apart.
+    """
+
+    day: date
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
 class Diary:
     """Everything one person logged, plus what the figures need from their settings.
 
@@ -194,6 +223,11 @@ class Diary:
     earliest change also covers the days before it). `created_at` is when
     the person started the bot: with the first entry it marks the start of the
     observed time, which the rates per 28 days are divided by.
+
+    `goals` are the onboarding goals ("migraine", "sleep", "anxiety"; the
+    chart shows anxiety when it is one). `periods` are menstrual days,
+    `factors` possible triggers logged outside attacks, `midas` the MIDAS
+    questionnaires answered (`midas.Midas`).
     """
 
     tz: str
@@ -207,6 +241,10 @@ class Diary:
     anxiety: Sequence[Anxiety] = ()
     side_effects: Sequence[SideEffect] = field(default=())
     plan_changes: Sequence[PlanChange] = ()
+    goals: Sequence[str] = ()
+    periods: Sequence[PeriodDay] = ()
+    factors: Sequence[FactorDay] = ()
+    midas: Sequence[Midas] = ()
 
     def __post_init__(self) -> None:
         _require_aware(self.created_at, "Diary.created_at")
@@ -224,4 +262,6 @@ class Diary:
             or self.sleep
             or self.anxiety
             or self.side_effects
+            or self.periods
+            or self.factors
         )

@@ -4,57 +4,65 @@ Everything here is a pure function of the diary and `now`; nothing reads a
 clock, a database or Telegram. Periods are whole local days: `start` and `end`
 are dates in the user's zone, `end` exclusive, so "the last 7 days" ending
 today is `[today - 6, today + 1)`. `period_bounds` turns "7d"/"30d"/.../"all"
-into such a pair.
+into such a pair. The summary text, the chart and the report all take their
+figures from `summarize`, so they agree.
 
-Definitions (also in the report to the handlers' authors):
+Definitions:
 
 - Observed days: the days of the period that the diary covers, i.e. the
   overlap of [start, end) with [first day, today], where the first day is the
-  earlier of the account's creation and the first entry. Every "per 28 days"
-  rate divides by observed days, so a person who started 20 days ago is not
-  judged over 90.
-- Migraine (headache) days: local days touched by a migraine (headache)
-  attack. An attack touches every day from its start to its end; an open
-  attack lasts until its last update (or only its start day). "Headache days"
-  are days with an attack logged as a headache (not a migraine);
-  `any_headache_days` counts days with either.
+  earlier of the account's creation and the first entry. Today counts as an
+  observed day (what is logged today counts, in every figure and in every
+  view). Every "per 28 days" rate divides by observed days, and is given only
+  from 28 observed days on (`MIN_DAYS_FOR_RATES`); below that the figures
+  are counts with the days observed ("3 migraine days in 5 days logged").
+- Migraine day (IHS 2020): a local day touched by a migraine attack that
+  lasted 30 minutes or more, or a day on which a migraine-specific acute
+  medicine (triptan, ergot, gepant, lasmiditan) was taken, whatever else was
+  logged. Headache day: a day touched by any attack (migraine or other
+  headache) of 30 minutes or more, a day with an acute medicine taken for an
+  attack, or a migraine day. An attack touches every day from its start to
+  its end; an open attack lasts until its last update (or only its start
+  day) and counts (its length is not known to be short). Other headache
+  days are headache days that are not migraine days.
 - Acute-medication days: days with a medicine of an acute class
-  (`medicines.ACUTE_CLASSES`), per 28 observed days and per class.
-- Medication overuse (ICHD-3 8.2): counted in the 30 days that end with the
-  period (whatever the period's length, clipped to observed days): triptans,
-  ergots, opioids and combination analgesics together on >= 10 days, simple
-  analgesics and NSAIDs together on >= 15 days, or both groups used and on
-  >= 10 days in all (8.2.6, several classes none overused alone). An early
-  notice comes at 8 of 10 and 12 of 15. ICHD-3 also asks for more than
-  3 months of this; the bot reports the last 30 days and says so.
-- 2-hour response of a treated attack (one with an acute medicine): the stored
-  `response_2h`, else the observation nearest to 2 h after the first acute
-  medicine within 1.5-3 h: "gone" if the attack ended by 2 h, or the
-  observation is the end, a "gone" update, or intensity 0; "reduced" if the
-  intensity is below the one before treatment (last update before the
-  medicine, else `start_intensity`, else the peak); else "none". No
-  observation: unknown, left out of the shares. "Reduced" excludes "gone".
-  Per medicine means per first acute medicine of the attack.
+  (`medicines.ACUTE_CLASSES`), in all and per class.
+- Medication overuse (ICHD-3 8.2): see `overuse`; shown for the three
+  28-day windows that end with the period (clipped to today).
+- 2-hour response: see `response`. Each acute medicine of an attack is timed
+  from its own first intake ("per medicine"); the attack's response
+  ("overall") is timed from its first acute medicine.
 - Dose adherence: taken / planned over complete days on magnesium in the
-  period (a day is complete once its last planned time has passed); planned =
-  doses in the current plan per day x those days; taken per day is capped at
-  the plan. Mean daily magnesium: elemental mg over those days, and over the
-  days with a dose taken. A taken dose without an amount counts as the plan's
-  average dose.
+  period (a day is complete once its last planned time has passed, so today
+  counts from then on); planned = the plan in force each day; taken per day
+  is capped at the plan. Mean daily magnesium: elemental mg over those days,
+  and over the days with a dose taken. A taken dose without an amount
+  counts as the plan's average dose.
 - Trends (sleep quality, awakenings, anxiety): least-squares slope; "improving"
   or "worse" when the fitted change over the period reaches a minimal change
   (0.5 quality points, 0.5 awakenings, 1 anxiety point) and the slope is
   twice its standard error; "stable" otherwise; none with fewer than 6 values
   or less than 14 days between the first and the last.
-- Responder verdict: migraine days per 28 days on magnesium (from its start
-  to today) against the baseline (observed days before it); the rate ratio
-  with a 95% CI from the Poisson log-normal approximation (0.5 added to both
-  counts when one is zero). Responder at >= 50% fewer, partial at >= 30%.
-  Too early before 56 days on magnesium; no baseline under 28 days before.
-- Triggers: only with >= 6 attacks starting in the period; triggers noted on
-  >= 3 of them are listed. Poor nights (quality <= 2 or under 6 h) are
-  compared with other nights by the share followed by an attack day
-  (>= 3 nights in each group).
+- Responder verdict (IHS 2020): migraine days per 28 days on magnesium (from
+  its start to today) against the baseline (observed days before it); the
+  rate ratio with a 95% CI from a quasi-Poisson model: the Poisson
+  log-normal interval widened by the square root of the dispersion of weekly
+  migraine-day counts (Pearson chi-square / (weeks - 2), never below 1, so
+  never narrower than Poisson); 0.5 added to both counts when one is zero.
+  Responder at >= 50% fewer, partial at >= 30%. Too early before 56 days on
+  magnesium; no baseline under 28 days before it.
+- Trigger associations, over the whole diary (at least 90 days of it): for
+  each possible trigger logged on days of its own (`Diary.factors`, period
+  days for menstruation) and for poor sleep (a night of quality <= 2 or under
+  6 h), the share of days followed by an attack starting the next day, after
+  days with it against after days without it (for sleep: other nights
+  logged). Shown with >= 3 days in each group, ranked by the ratio of the two
+  shares. Triggers noted only on attacks are counted apart: every such day
+  is an attack day, so they cannot be compared.
+- Menstrual cycle (ICHD-3 A1.1.1): day 1 is a logged period start (or the
+  first day of a run of period days); its window is days -2 to +3 (two days
+  before day 1 to day 3; there is no day 0). Migraine days in windows
+  against other observed days, from 2 cycles in the period on.
 - Side effects: counts by code; recurring GI effects (an entry with diarrhea,
   stomach upset or nausea twice within 7 days) bring the split-the-dose hint.
 """
@@ -73,14 +81,11 @@ from enum import StrEnum
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from bot.domain import overuse as ou
 from bot.domain import safety
 from bot.domain.diary import (
-    HEADACHE,
+    GOAL_ANXIETY,
     MIGRAINE,
-    RELIEF_TO_RESPONSE,
-    RESPONSE_GONE,
-    RESPONSE_NONE,
-    RESPONSE_REDUCED,
     SKIPPED,
     TAKEN,
     Attack,
@@ -89,33 +94,30 @@ from bot.domain.diary import (
 )
 from bot.domain.medicines import (
     ACUTE_CLASSES,
-    OVERUSE_10_DAY_CLASSES,
-    OVERUSE_15_DAY_CLASSES,
+    MIGRAINE_SPECIFIC_CLASSES,
     MedClass,
     canonical_name,
-    medication_class,
+    stored_or_named_class,
 )
+from bot.domain.midas import Midas
+from bot.domain.response import TwoHourResponse, two_hour_response
 from bot.domain.safety import UPPER_LIMIT_MG
 
 # Tolerable upper intake level for magnesium from supplements, adults
 # (US NIH ODS), elemental mg per day (DESIGN §7).
 UPPER_LIMIT_MG_PER_DAY = UPPER_LIMIT_MG  # the supplement upper limit (safety.py)
 
-RATE_DAYS = 28  # rates are "per 28 days", the unit of migraine trials
+RATE_DAYS = 28  # rates are "per 28 days", the IHS month
+MIN_DAYS_FOR_RATES = 28  # below this, counts and days observed, never a rate
 MIN_BASELINE_DAYS = 28
 MIN_DAYS_ON_MAGNESIUM = 56  # the effect takes weeks; judge after 8
 RESPONDER_REDUCTION = 0.50
 PARTIAL_REDUCTION = 0.30
 Z_95 = 1.959963984540054
+DISPERSION_BLOCK_DAYS = 7  # weekly counts estimate the overdispersion
 
-OVERUSE_WINDOW_DAYS = 30
-OVERUSE_10_DAYS = 10
-OVERUSE_10_NOTICE = 8
-OVERUSE_15_DAYS = 15
-OVERUSE_15_NOTICE = 12
+MIN_ATTACK = timedelta(minutes=30)  # IHS: a migraine or headache day needs >= 30 min
 
-RESPONSE_AT = timedelta(hours=2)
-RESPONSE_WINDOW = (timedelta(hours=1.5), timedelta(hours=3))
 # An open attack without updates still claims the acute medicines taken this
 # long after its start (for attributing unlinked medicines only).
 OPEN_ATTACK_CLAIMS = timedelta(hours=12)
@@ -124,11 +126,16 @@ TREND_MIN_VALUES = 6
 TREND_MIN_SPAN_DAYS = 14
 TREND_MIN_T = 2.0
 
-MIN_ATTACKS_FOR_TRIGGERS = 6
-MIN_TRIGGER_REPORTS = 3
-MIN_NIGHTS_PER_GROUP = 3
+MIN_TRIGGER_DIARY_DAYS = 90
+MIN_TRIGGER_DAYS_PER_GROUP = 3
+POOR_SLEEP = "poor_sleep"
+MENSTRUATION = "menstruation"
 POOR_SLEEP_QUALITY = 2
 POOR_SLEEP_HOURS = 6.0
+
+MENSTRUAL_BEFORE = 2  # days -2 and -1
+MENSTRUAL_AFTER = 2  # day 1 plus two more: day 3 (ICHD-3 has no day 0)
+MIN_CYCLES = 2
 
 GI_EFFECTS = safety.GI_EFFECTS
 GI_RECURRENCE_WINDOW = safety.GI_WINDOW
@@ -156,76 +163,86 @@ class Trend:
     change: float | None = None  # fitted change from the first to the last value
 
 
+def per_28(count: int, observed_days: int) -> float | None:
+    """count per 28 observed days; None below `MIN_DAYS_FOR_RATES` observed days."""
+    if observed_days < MIN_DAYS_FOR_RATES:
+        return None
+    return count * RATE_DAYS / observed_days
+
+
 @dataclass(frozen=True, slots=True)
 class KindStats:
-    """Figures for one kind of attack (migraine or other headache) in a period."""
+    """Days of one kind (migraine, any headache, other headache) and its attacks in a period."""
 
-    days: int  # local days touched
-    per_28: float | None  # None with no observed days
-    attacks: int  # attacks that started in the period
+    days: int  # local days (IHS definition of the kind)
+    observed_days: int
+    attacks: int  # attacks of the kind that started in the period
     mean_peak: float | None
     mean_duration_h: float | None  # ended attacks only
     ended: int
 
-
-@dataclass(frozen=True, slots=True)
-class OveruseFlag:
-    """A medication-overuse warning or early notice (ICHD-3 8.2)."""
-
-    group: str  # "10-day", "15-day" or "mixed"
-    level: str  # "warning" (threshold reached) or "notice" (close to it)
-    days: int
-    threshold: int
-    classes: tuple[MedClass, ...]
-    window_start: date
-    window_end: date  # exclusive
-
     @property
-    def window_days(self) -> int:
-        return (self.window_end - self.window_start).days
+    def per_28(self) -> float | None:
+        return per_28(self.days, self.observed_days)
 
 
 @dataclass(frozen=True, slots=True)
 class MedicationStats:
     days: int  # days with any acute medicine
-    per_28: float | None
+    observed_days: int
     days_by_class: dict[MedClass, int]  # acute classes only, most days first
-    overuse: tuple[OveruseFlag, ...]
-    overuse_window_days: int  # observed days the overuse count looked at
+    overuse: ou.OveruseStats
+
+    @property
+    def per_28(self) -> float | None:
+        return per_28(self.days, self.observed_days)
 
 
 @dataclass(frozen=True, slots=True)
 class ResponseCounts:
-    treated: int = 0  # attacks with an acute medicine
-    gone: int = 0
-    reduced: int = 0  # reduced but not gone
-    none: int = 0
+    """2-hour responses of treated attacks (or of one medicine's uses)."""
+
+    treated: int = 0
+    pain_free: int = 0
+    not_pain_free: int = 0
+    relief: int = 0  # pain-free included, as in the IHS "headache relief"
+    no_relief: int = 0
 
     @property
     def known(self) -> int:
-        return self.gone + self.reduced + self.none
+        """Treated attacks whose pain at 2 h is known (pain-free or not)."""
+        return self.pain_free + self.not_pain_free
 
     @property
-    def gone_share(self) -> float | None:
-        return self.gone / self.known if self.known else None
+    def unknown(self) -> int:
+        return self.treated - self.known
 
     @property
-    def reduced_share(self) -> float | None:
-        return self.reduced / self.known if self.known else None
+    def relief_known(self) -> int:
+        return self.relief + self.no_relief
 
-    def add(self, response: str | None) -> ResponseCounts:
+    @property
+    def pain_free_share(self) -> float | None:
+        return self.pain_free / self.known if self.known else None
+
+    @property
+    def relief_share(self) -> float | None:
+        return self.relief / self.relief_known if self.relief_known else None
+
+    def add(self, response: TwoHourResponse) -> ResponseCounts:
         return ResponseCounts(
             treated=self.treated + 1,
-            gone=self.gone + (response == RESPONSE_GONE),
-            reduced=self.reduced + (response == RESPONSE_REDUCED),
-            none=self.none + (response == RESPONSE_NONE),
+            pain_free=self.pain_free + (response.pain_free is True),
+            not_pain_free=self.not_pain_free + (response.pain_free is False),
+            relief=self.relief + (response.relief is True),
+            no_relief=self.no_relief + (response.relief is False),
         )
 
 
 @dataclass(frozen=True, slots=True)
 class ResponseStats:
-    overall: ResponseCounts
-    by_medicine: dict[str, ResponseCounts]  # first acute medicine, most attacks first
+    overall: ResponseCounts  # per treated attack, from its first acute medicine
+    by_medicine: dict[str, ResponseCounts]  # per medicine, from its own intake; most used first
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,26 +280,57 @@ class AnxietyStats:
     trend: Trend
 
 
-@dataclass(frozen=True, slots=True)
-class SleepLink:
-    """Attack days after poor nights against after other nights."""
+class Link(StrEnum):
+    LINKED = "linked"  # the CI of the ratio is above 1
+    POSSIBLE = "possible"  # ratio >= 1.5, CI includes 1
+    LESS = "less"  # the CI is below 1: fewer attacks after it
+    NO_LINK = "no_link"
 
-    poor_nights: int
-    poor_followed: int  # followed by a day on which an attack started
-    other_nights: int
-    other_followed: int
+
+@dataclass(frozen=True, slots=True)
+class Association:
+    """Attack the next day after days with a factor against after days without it."""
+
+    factor: str  # a trigger code, or "poor_sleep"
+    with_days: int
+    with_followed: int
+    without_days: int
+    without_followed: int
     risk_ratio: float
     ci_low: float
     ci_high: float
-    verdict: str  # "linked" (CI above 1), "possible" (ratio >= 1.5), "no_link"
+    link: Link
+
+    @property
+    def with_share(self) -> float:
+        return self.with_followed / self.with_days
+
+    @property
+    def without_share(self) -> float:
+        return self.without_followed / self.without_days
 
 
 @dataclass(frozen=True, slots=True)
 class TriggerStats:
-    attacks: int
-    enough_data: bool
-    reported: tuple[tuple[str, int], ...]  # (trigger, attacks), noted >= 3 times
-    sleep_link: SleepLink | None  # None when there are too few nights
+    diary_days: int  # days of diary the associations looked at
+    enough_diary: bool  # >= 90 days
+    associations: tuple[Association, ...]  # enough data, strongest first
+    not_enough: tuple[tuple[str, int], ...]  # (factor, days logged with it), too few to judge
+    noted_with_attacks: tuple[tuple[str, int], ...]  # (trigger, attacks) in the period
+
+
+@dataclass(frozen=True, slots=True)
+class CycleStats:
+    cycles: int  # day-1s in the period
+    window_days: int  # observed days inside the menstrual windows
+    window_migraine_days: int
+    other_days: int
+    other_migraine_days: int
+    cycles_with_migraine: int  # cycles with a migraine day in their window
+
+    @property
+    def enough(self) -> bool:
+        return self.cycles >= MIN_CYCLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,17 +346,21 @@ class PeriodStats:
     end: date  # exclusive
     observed_days: int
     entries: int  # entries of any kind in the period
-    migraine: KindStats
-    headache: KindStats
-    any_headache_days: int
-    any_headache_per_28: float | None
+    migraine: KindStats  # migraine days (IHS), migraine attacks
+    headache: KindStats  # headache days of any kind (IHS), all attacks
+    other: KindStats  # headache days that are not migraine days, other-headache attacks
     medication: MedicationStats
     response: ResponseStats
     doses: DoseStats
     sleep: SleepStats
     anxiety: AnxietyStats
-    triggers: TriggerStats
+    cycle: CycleStats
     side_effects: SideEffectStats
+
+    @property
+    def rates(self) -> bool:
+        """Whether rates per 28 days are shown (28 observed days or more)."""
+        return self.observed_days >= MIN_DAYS_FOR_RATES
 
 
 class VerdictStatus(StrEnum):
@@ -329,13 +381,35 @@ class Verdict:
     on_days: int = 0
     baseline_migraine_days: int = 0
     on_migraine_days: int = 0
-    baseline_per_28: float | None = None
-    on_per_28: float | None = None
     reduction: float | None = None  # 1 - on/baseline rate; negative when worse
     rate_ratio: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
+    dispersion: float = 1.0  # quasi-Poisson scale applied to the interval
     judge_from: date | None = None  # when 8 weeks on magnesium are reached
+
+    @property
+    def baseline_per_28(self) -> float | None:
+        return per_28(self.baseline_migraine_days, self.baseline_days)
+
+    @property
+    def on_per_28(self) -> float | None:
+        return per_28(self.on_migraine_days, self.on_days)
+
+    @property
+    def baseline_days_missing(self) -> int:
+        """Days of diary before magnesium still missing for a baseline."""
+        return max(0, MIN_BASELINE_DAYS - self.baseline_days)
+
+    @property
+    def on_days_missing(self) -> int:
+        """Days on magnesium still missing before it can be judged."""
+        return max(0, MIN_DAYS_ON_MAGNESIUM - self.on_days)
+
+    @property
+    def compared(self) -> bool:
+        """Whether a before/after comparison (a rate ratio) is given."""
+        return self.rate_ratio is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +424,13 @@ class Summary:
     before: PeriodStats | None  # observed days before magnesium
     on: PeriodStats | None  # from the magnesium start to today
     verdict: Verdict
+    triggers: TriggerStats
+    midas: tuple[Midas, ...]  # taken up to today, newest first
+    goals: tuple[str, ...]
+
+    @property
+    def shows_anxiety(self) -> bool:
+        return GOAL_ANXIETY in self.goals
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,20 +446,24 @@ class AttackRow:
     symptoms: tuple[str, ...]
     triggers: tuple[str, ...]
     medicines: tuple[str, ...]  # every medicine linked or attributed, in order
-    response_2h: str | None  # None: untreated or unknown
+    response: TwoHourResponse | None  # None: untreated
 
 
 @dataclass(frozen=True, slots=True)
 class DailySeries:
-    """Day-by-day values for the chart, one entry per day of [start, end)."""
+    """Day-by-day values for the chart and the calendar, one entry per day of [start, end)."""
 
     days: list[date]
-    migraine: list[bool]
-    headache: list[bool]
+    migraine: list[bool]  # IHS migraine day
+    headache: list[bool]  # IHS headache day of any kind (migraine days included)
+    peak: list[int | None]  # worst pain reported on the day
+    acute: list[bool]  # an acute medicine taken
+    period: list[bool]  # a menstrual day
     mg: list[float]  # elemental mg taken
     taken: list[int]
     skipped: list[int]
     sleep_quality: list[float | None]
+    anxiety: list[float | None]  # the day's mean level
     plan_mg_per_day: float | None
     magnesium_start: date | None
 
@@ -393,6 +478,7 @@ class _AttackInfo:
     last_day: date  # last local day touched
     end: datetime | None  # when it ended; None while open
     peak: int | None
+    counts_as_day: bool  # not known to be shorter than 30 minutes
     meds: list[MedicationTaken] = field(default_factory=list)  # all, by time
     acute: list[MedicationTaken] = field(default_factory=list)  # acute only
 
@@ -402,6 +488,13 @@ class _DoseDay:
     taken: int = 0
     skipped: int = 0
     mg: float = 0.0
+
+
+def _days_between(first: date, last: date) -> Iterable[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += _DAY
 
 
 class _Prepared:
@@ -458,6 +551,7 @@ class _Prepared:
                 last_day=last_day,
                 end=end,
                 peak=max(intensities) if intensities else None,
+                counts_as_day=end is None or end - attack.started_at >= MIN_ATTACK,
             )
             infos.append(info)
             by_id[attack.id] = info
@@ -466,22 +560,13 @@ class _Prepared:
             firsts.append(infos[0].start_day)
         starts = [i.attack.started_at for i in infos]
 
-        self.migraine_days: set[date] = set()
-        self.headache_days: set[date] = set()
-        self.attack_start_days: set[date] = set()
-        for info in infos:
-            target = self.migraine_days if info.attack.kind == MIGRAINE else self.headache_days
-            day = info.start_day
-            while day <= info.last_day:
-                target.add(day)
-                day += _DAY
-            self.attack_start_days.add(info.start_day)
-
         # Medicines: days per class, and attribution to attacks.
         self.med_days: dict[MedClass, set[date]] = {}
+        self.medication_days: list[date] = []  # one per medicine taken
         for med in sorted(diary.medications, key=lambda m: m.taken_at):
             cls = _class_of(med)
             day = day_of(med.taken_at)
+            self.medication_days.append(day)
             firsts.append(day)
             self.med_days.setdefault(cls, set()).add(day)
             owner = by_id.get(med.attack_id) if med.attack_id is not None else None
@@ -495,6 +580,27 @@ class _Prepared:
         for cls, days in self.med_days.items():
             if cls in ACUTE_CLASSES:
                 self.acute_days |= days
+
+        # Migraine and headache days (IHS 2020).
+        self.migraine_days: set[date] = set()
+        self.headache_days: set[date] = set()
+        self.attack_start_days: set[date] = set()
+        self.peak_by_day: dict[date, int] = {}
+        for info in infos:
+            self.attack_start_days.add(info.start_day)
+            touched = list(_days_between(info.start_day, info.last_day))
+            if info.counts_as_day:
+                self.headache_days.update(touched)
+                if info.attack.kind == MIGRAINE:
+                    self.migraine_days.update(touched)
+            for med in info.acute:
+                self.headache_days.add(day_of(med.taken_at))
+            if info.peak is not None:
+                for day in touched:
+                    self.peak_by_day[day] = max(self.peak_by_day.get(day, 0), info.peak)
+        for cls in MIGRAINE_SPECIFIC_CLASSES:
+            self.migraine_days |= self.med_days.get(cls, set())
+        self.headache_days |= self.migraine_days
 
         # Doses by day, and the magnesium start.
         self.dose_days: dict[date, _DoseDay] = {}
@@ -534,6 +640,14 @@ class _Prepared:
         if self.side_effects:
             firsts.append(self.side_effects[0][0])
 
+        self.period_days: set[date] = {p.day for p in diary.periods}
+        self.cycle_starts = _cycle_starts(diary)
+        self.factor_days: dict[str, set[date]] = {}
+        for factor in diary.factors:
+            self.factor_days.setdefault(factor.code, set()).add(factor.day)
+        firsts.extend(self.period_days)
+        firsts.extend(f.day for f in diary.factors)
+
         self.first_day = min(min(firsts), self.today)
         self.has_data = not diary.is_empty()
 
@@ -559,6 +673,19 @@ class _Prepared:
         return self.today
 
 
+def _cycle_starts(diary: Diary) -> list[date]:
+    """Day 1 of each period: a logged start, or the first day of a run of period days."""
+    days = sorted({p.day for p in diary.periods})
+    started = {p.day for p in diary.periods if p.started}
+    starts: list[date] = []
+    previous: date | None = None
+    for day in days:
+        if day in started or previous is None or day - previous > _DAY:
+            starts.append(day)
+        previous = day
+    return starts
+
+
 def _end_of(attack: Attack) -> datetime | None:
     if attack.ended_at is not None:
         return max(attack.ended_at, attack.started_at)
@@ -567,12 +694,7 @@ def _end_of(attack: Attack) -> datetime | None:
 
 
 def _class_of(med: MedicationTaken) -> MedClass:
-    if med.med_class:
-        try:
-            return MedClass(med.med_class)
-        except ValueError:
-            pass
-    return medication_class(med.name)
+    return stored_or_named_class(med.med_class, med.name)
 
 
 def _ongoing_attack(
@@ -602,10 +724,6 @@ def _count_days(days: Iterable[date], start: date, end: date) -> int:
     return sum(1 for d in days if start <= d < end)
 
 
-def _per_28(count: int, observed_days: int) -> float | None:
-    return count * RATE_DAYS / observed_days if observed_days > 0 else None
-
-
 def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
@@ -614,18 +732,15 @@ def _mean(values: Sequence[float]) -> float | None:
 
 
 def _kind_stats(
-    prep: _Prepared, kind: str, days: set[date], start: date, end: date, observed: int
+    prep: _Prepared, days: set[date], attacks: list[_AttackInfo], lo: date, hi: date
 ) -> KindStats:
-    lo, hi = prep.observed(start, end)
-    attacks = [i for i in prep.attacks if i.attack.kind == kind and _in(i.start_day, start, end)]
     peaks = [float(i.peak) for i in attacks if i.peak is not None]
     durations = [
         (i.end - i.attack.started_at).total_seconds() / 3600 for i in attacks if i.end is not None
     ]
-    touched = _count_days(days, lo, hi)
     return KindStats(
-        days=touched,
-        per_28=_per_28(touched, observed),
+        days=_count_days(days, lo, hi),
+        observed_days=(hi - lo).days,
         attacks=len(attacks),
         mean_peak=_mean(peaks),
         mean_duration_h=_mean(durations),
@@ -633,7 +748,7 @@ def _kind_stats(
     )
 
 
-def _medication_stats(prep: _Prepared, start: date, end: date, observed: int) -> MedicationStats:
+def _medication_stats(prep: _Prepared, start: date, end: date) -> MedicationStats:
     lo, hi = prep.observed(start, end)
     by_class = {
         cls: n
@@ -641,109 +756,13 @@ def _medication_stats(prep: _Prepared, start: date, end: date, observed: int) ->
         if cls in ACUTE_CLASSES and (n := _count_days(days, lo, hi))
     }
     by_class = dict(sorted(by_class.items(), key=lambda kv: (-kv[1], kv[0].value)))
-    acute = _count_days(prep.acute_days, lo, hi)
-    flags, window = _overuse(prep, end)
+    window_end = min(end, prep.today + _DAY)
     return MedicationStats(
-        days=acute,
-        per_28=_per_28(acute, observed),
+        days=_count_days(prep.acute_days, lo, hi),
+        observed_days=(hi - lo).days,
         days_by_class=by_class,
-        overuse=flags,
-        overuse_window_days=window,
+        overuse=ou.windows(prep.med_days, window_end, prep.first_day),
     )
-
-
-def _group_days(prep: _Prepared, classes: frozenset[MedClass]) -> set[date]:
-    out: set[date] = set()
-    for cls in classes:
-        out |= prep.med_days.get(cls, set())
-    return out
-
-
-def _overuse(prep: _Prepared, end: date) -> tuple[tuple[OveruseFlag, ...], int]:
-    """Overuse flags for the 30 days that end with the period."""
-    hi = min(end, prep.today + _DAY)
-    lo = max(hi - timedelta(days=OVERUSE_WINDOW_DAYS), prep.first_day)
-    if hi <= lo:
-        return (), 0
-    days10 = {d for d in _group_days(prep, OVERUSE_10_DAY_CLASSES) if lo <= d < hi}
-    days15 = {d for d in _group_days(prep, OVERUSE_15_DAY_CLASSES) if lo <= d < hi}
-    classes10 = tuple(
-        sorted(c for c in OVERUSE_10_DAY_CLASSES if _count_days(prep.med_days.get(c, ()), lo, hi))
-    )
-    classes15 = tuple(
-        sorted(c for c in OVERUSE_15_DAY_CLASSES if _count_days(prep.med_days.get(c, ()), lo, hi))
-    )
-
-    def level(days: int, threshold: int, notice: int) -> str | None:
-        return "warning" if days >= threshold else "notice" if days >= notice else None
-
-    flags: list[OveruseFlag] = []
-    for group, days, threshold, notice, classes in (
-        ("10-day", len(days10), OVERUSE_10_DAYS, OVERUSE_10_NOTICE, classes10),
-        ("15-day", len(days15), OVERUSE_15_DAYS, OVERUSE_15_NOTICE, classes15),
-    ):
-        if found := level(days, threshold, notice):
-            flags.append(OveruseFlag(group, found, days, threshold, classes, lo, hi))
-    if days10 and days15 and all(f.level != "warning" for f in flags):
-        # ICHD-3 8.2.6: both groups, none overused alone, >= 10 days in all
-        both = len(days10 | days15)
-        found = level(both, OVERUSE_10_DAYS, OVERUSE_10_NOTICE)
-        if found is not None and (found == "warning" or not flags):
-            classes = classes10 + classes15
-            flags = [OveruseFlag("mixed", found, both, OVERUSE_10_DAYS, classes, lo, hi)]
-    return tuple(flags), (hi - lo).days
-
-
-def _response_of(info: _AttackInfo) -> str | None:
-    """The 2-hour response of a treated attack; None when unknown."""
-    attack = info.attack
-    if attack.response_2h is not None:
-        return attack.response_2h
-    if not info.acute:
-        return None
-    t0 = info.acute[0].taken_at
-    end = info.end
-    if end is not None and end < t0:
-        return None  # the medicine came after the attack ended: nothing to judge
-    target = t0 + RESPONSE_AT
-    if end is not None and end <= target:
-        return RESPONSE_GONE
-    prior = [u for u in attack.updates if u.at <= t0 and u.intensity is not None]
-    if prior:
-        before = max(prior, key=lambda u: u.at).intensity
-    else:
-        before = attack.start_intensity if attack.start_intensity is not None else info.peak
-
-    lo, hi = t0 + RESPONSE_WINDOW[0], t0 + RESPONSE_WINDOW[1]
-    best: tuple[timedelta, str] | None = None
-    if end is not None and lo <= end <= hi:
-        best = (abs(end - target), RESPONSE_GONE)
-    for update in attack.updates:
-        if not lo <= update.at <= hi:
-            continue
-        response = _update_response(update.gone, update.relief, update.intensity, before)
-        if response is None:
-            continue
-        distance = abs(update.at - target)
-        if best is None or distance < best[0]:
-            best = (distance, response)
-    return best[1] if best else None
-
-
-def _update_response(
-    gone: bool, relief: str | None, intensity: int | None, before: int | None
-) -> str | None:
-    if gone:
-        return RESPONSE_GONE
-    if relief is not None and relief.strip().lower() in RELIEF_TO_RESPONSE:
-        return RELIEF_TO_RESPONSE[relief.strip().lower()]
-    if intensity is None:
-        return None
-    if intensity == 0:
-        return RESPONSE_GONE
-    if before is None:
-        return None
-    return RESPONSE_REDUCED if intensity < before else RESPONSE_NONE
 
 
 def _response_stats(prep: _Prepared, start: date, end: date) -> ResponseStats:
@@ -752,10 +771,13 @@ def _response_stats(prep: _Prepared, start: date, end: date) -> ResponseStats:
     for info in prep.attacks:
         if not _in(info.start_day, start, end) or not info.acute:
             continue
-        response = _response_of(info)
-        overall = overall.add(response)
-        name = canonical_name(info.acute[0].name)
-        by_medicine[name] = by_medicine.get(name, ResponseCounts()).add(response)
+        overall = overall.add(two_hour_response(info.attack, info.end, info.acute[0].taken_at))
+        first_intake: dict[str, datetime] = {}
+        for med in info.acute:
+            first_intake.setdefault(canonical_name(med.name), med.taken_at)
+        for name, taken_at in first_intake.items():
+            response = two_hour_response(info.attack, info.end, taken_at)
+            by_medicine[name] = by_medicine.get(name, ResponseCounts()).add(response)
     ordered = dict(sorted(by_medicine.items(), key=lambda kv: (-kv[1].treated, kv[0])))
     return ResponseStats(overall=overall, by_medicine=ordered)
 
@@ -872,46 +894,115 @@ def risk_ratio_ci(a: float, n1: float, c: float, n2: float) -> tuple[float, floa
     return ratio, ratio * math.exp(-Z_95 * se), ratio * math.exp(Z_95 * se)
 
 
+def _link(ratio: float, low: float, high: float) -> Link:
+    if low > 1:
+        return Link.LINKED
+    if high < 1:
+        return Link.LESS
+    return Link.POSSIBLE if ratio >= 1.5 else Link.NO_LINK
+
+
+def _association(
+    factor: str, with_days: Iterable[date], without_days: Iterable[date], attack_days: set[date]
+) -> Association | None:
+    exposed = list(with_days)
+    unexposed = list(without_days)
+    if len(exposed) < MIN_TRIGGER_DAYS_PER_GROUP or len(unexposed) < MIN_TRIGGER_DAYS_PER_GROUP:
+        return None
+    a = sum(1 for d in exposed if d + _DAY in attack_days)
+    c = sum(1 for d in unexposed if d + _DAY in attack_days)
+    rr = risk_ratio_ci(a, len(exposed), c, len(unexposed))
+    if rr is None:
+        return None
+    ratio, low, high = rr
+    if c:
+        # the shares as they are; the 0.5 added at a zero is for the interval only,
+        # so a factor never followed by an attack ranks last, not above 1
+        ratio = (a / len(exposed)) / (c / len(unexposed))
+    link = _link(ratio, low, high) if a else Link.LESS if high < 1 else Link.NO_LINK
+    return Association(factor, len(exposed), a, len(unexposed), c, ratio, low, high, link)
+
+
 def _trigger_stats(prep: _Prepared, start: date, end: date) -> TriggerStats:
-    attacks = [i for i in prep.attacks if _in(i.start_day, start, end)]
-    enough = len(attacks) >= MIN_ATTACKS_FOR_TRIGGERS
-    if not enough:
-        return TriggerStats(len(attacks), False, (), None)
-    counts = Counter(t for i in attacks for t in set(i.attack.triggers))
-    reported = tuple(
-        sorted(
-            ((t, n) for t, n in counts.items() if n >= MIN_TRIGGER_REPORTS),
-            key=lambda tn: (-tn[1], tn[0]),
-        )
+    """Associations over the whole diary; the triggers noted on attacks in [start, end)."""
+    noted = Counter(
+        t for i in prep.attacks if _in(i.start_day, start, end) for t in set(i.attack.triggers)
     )
-    # Nights whose following day is in the period, observed and over.
-    lo, hi = prep.observed(start, end)
-    hi = min(hi, prep.today)
-    poor = poor_followed = other = other_followed = 0
+    noted_with_attacks = tuple(sorted(noted.items(), key=lambda tn: (-tn[1], tn[0])))
+    # exposure days whose next day is observed: [first day, today - 1]
+    lo, hi = prep.first_day, prep.today
+    diary_days = max(0, (hi - lo).days + 1)
+    enough_diary = diary_days >= MIN_TRIGGER_DIARY_DAYS
+    candidates: dict[str, tuple[list[date], list[date]]] = {}
+
+    nights_poor: list[date] = []
+    nights_other: list[date] = []
     for night in prep.sleep:
-        next_day = night.night + _DAY
-        if not lo <= next_day < hi:
+        if not lo <= night.night < hi or (night.quality is None and night.hours is None):
             continue
-        if night.quality is None and night.hours is None:
-            continue
-        is_poor = (night.quality is not None and night.quality <= POOR_SLEEP_QUALITY) or (
+        poor = (night.quality is not None and night.quality <= POOR_SLEEP_QUALITY) or (
             night.hours is not None and night.hours < POOR_SLEEP_HOURS
         )
-        followed = next_day in prep.attack_start_days
-        if is_poor:
-            poor += 1
-            poor_followed += followed
+        (nights_poor if poor else nights_other).append(night.night)
+    if nights_poor:
+        candidates[POOR_SLEEP] = (nights_poor, nights_other)
+
+    every_day = [lo + timedelta(days=i) for i in range((hi - lo).days)]
+    factor_days = {code: set(days) for code, days in prep.factor_days.items()}
+    if prep.period_days:
+        factor_days.setdefault(MENSTRUATION, set()).update(prep.period_days)
+    for code, days in factor_days.items():
+        exposed = [d for d in every_day if d in days]
+        if not exposed:
+            continue
+        candidates[code] = (exposed, [d for d in every_day if d not in days])
+
+    associations: list[Association] = []
+    not_enough: list[tuple[str, int]] = []
+    for code, (exposed, unexposed) in sorted(candidates.items()):
+        found = (
+            _association(code, exposed, unexposed, prep.attack_start_days) if enough_diary else None
+        )
+        if found is None:
+            not_enough.append((code, len(exposed)))
         else:
-            other += 1
-            other_followed += followed
-    link: SleepLink | None = None
-    if poor >= MIN_NIGHTS_PER_GROUP and other >= MIN_NIGHTS_PER_GROUP:
-        rr = risk_ratio_ci(poor_followed, poor, other_followed, other)
-        if rr is not None:
-            ratio, low, high = rr
-            verdict = "linked" if low > 1 else "possible" if ratio >= 1.5 else "no_link"
-            link = SleepLink(poor, poor_followed, other, other_followed, ratio, low, high, verdict)
-    return TriggerStats(len(attacks), True, reported, link)
+            associations.append(found)
+    associations.sort(key=lambda x: (-x.risk_ratio, -x.with_days, x.factor))
+    not_enough.sort(key=lambda x: (-x[1], x[0]))
+    return TriggerStats(
+        diary_days=diary_days,
+        enough_diary=enough_diary,
+        associations=tuple(associations),
+        not_enough=tuple(not_enough),
+        noted_with_attacks=noted_with_attacks,
+    )
+
+
+def _cycle_stats(prep: _Prepared, start: date, end: date) -> CycleStats:
+    lo, hi = prep.observed(start, end)
+    starts = [d for d in prep.cycle_starts if lo <= d < hi]
+    window: set[date] = set()
+    with_migraine = 0
+    for day1 in starts:
+        days = {
+            day1 + timedelta(days=k)
+            for k in range(-MENSTRUAL_BEFORE, MENSTRUAL_AFTER + 1)
+            if lo <= day1 + timedelta(days=k) < hi
+        }
+        window |= days
+        with_migraine += any(d in prep.migraine_days for d in days)
+    observed = (hi - lo).days
+    in_window = len(window)
+    window_migraine = sum(1 for d in window if d in prep.migraine_days)
+    all_migraine = _count_days(prep.migraine_days, lo, hi)
+    return CycleStats(
+        cycles=len(starts),
+        window_days=in_window,
+        window_migraine_days=window_migraine,
+        other_days=observed - in_window,
+        other_migraine_days=all_migraine - window_migraine,
+        cycles_with_migraine=with_migraine,
+    )
 
 
 def _side_effect_stats(prep: _Prepared, start: date, end: date) -> SideEffectStats:
@@ -932,39 +1023,69 @@ def _entries_in(prep: _Prepared, start: date, end: date) -> int:
     n += sum(1 for s in prep.sleep if _in(s.night, start, end))
     n += sum(1 for d, _, _ in prep.anxiety if _in(d, start, end))
     n += sum(1 for d, _, _ in prep.side_effects if _in(d, start, end))
-    n += sum(1 for m in prep.diary.medications if _in(prep.day_of(m.taken_at), start, end))
+    n += sum(1 for d in prep.medication_days if _in(d, start, end))
+    n += sum(1 for d in prep.period_days if _in(d, start, end))
+    n += sum(1 for f in prep.diary.factors if _in(f.day, start, end))
     return n
 
 
 def _period_stats(prep: _Prepared, start: date, end: date) -> PeriodStats:
     lo, hi = prep.observed(start, end)
-    observed = (hi - lo).days
-    any_days = _count_days(prep.migraine_days | prep.headache_days, lo, hi)
+    started = [i for i in prep.attacks if _in(i.start_day, start, end)]
+    migraines = [i for i in started if i.attack.kind == MIGRAINE]
+    others = [i for i in started if i.attack.kind != MIGRAINE]
     return PeriodStats(
         start=start,
         end=end,
-        observed_days=observed,
+        observed_days=(hi - lo).days,
         entries=_entries_in(prep, start, end),
-        migraine=_kind_stats(prep, MIGRAINE, prep.migraine_days, start, end, observed),
-        headache=_kind_stats(prep, HEADACHE, prep.headache_days, start, end, observed),
-        any_headache_days=any_days,
-        any_headache_per_28=_per_28(any_days, observed),
-        medication=_medication_stats(prep, start, end, observed),
+        migraine=_kind_stats(prep, prep.migraine_days, migraines, lo, hi),
+        headache=_kind_stats(prep, prep.headache_days, started, lo, hi),
+        other=_kind_stats(prep, prep.headache_days - prep.migraine_days, others, lo, hi),
+        medication=_medication_stats(prep, start, end),
         response=_response_stats(prep, start, end),
         doses=_dose_stats(prep, start, end),
         sleep=_sleep_stats(prep, start, end),
         anxiety=_anxiety_stats(prep, start, end),
-        triggers=_trigger_stats(prep, start, end),
+        cycle=_cycle_stats(prep, start, end),
         side_effects=_side_effect_stats(prep, start, end),
     )
 
 
-def rate_ratio_ci(
-    count_on: int, days_on: int, count_base: int, days_base: int
-) -> tuple[float, float, float]:
-    """Rate ratio (on / baseline) with a 95% CI, Poisson log-normal approximation.
+def dispersion(phases: Sequence[Sequence[tuple[int, int]]]) -> float:
+    """The quasi-Poisson dispersion of block counts, at least 1.
 
-    With a zero count, 0.5 is added to both counts (continuity correction).
+    `phases` holds, per phase (baseline, on magnesium), its blocks as
+    (count, days). Each phase has its own rate; the expected count of a
+    block is that rate times its days. Dispersion = Pearson chi-square /
+    (blocks - number of phases); 1 when there are too few blocks.
+    """
+    chi2 = 0.0
+    blocks = 0
+    for phase in phases:
+        total = sum(c for c, _ in phase)
+        days = sum(n for _, n in phase)
+        blocks += len(phase)
+        if total == 0 or days == 0:
+            continue
+        rate = total / days
+        for count, n in phase:
+            expected = rate * n
+            if expected > 0:
+                chi2 += (count - expected) ** 2 / expected
+    df = blocks - len(phases)
+    if df < 1:
+        return 1.0
+    return max(1.0, chi2 / df)
+
+
+def rate_ratio_ci(
+    count_on: int, days_on: int, count_base: int, days_base: int, scale: float = 1.0
+) -> tuple[float, float, float]:
+    """Rate ratio (on / baseline) with a 95% CI, log-normal, its variance times `scale`.
+
+    `scale` is the quasi-Poisson dispersion (1: Poisson). With a zero count,
+    0.5 is added to both counts (continuity correction).
     """
     if days_on <= 0 or days_base <= 0:
         raise ValueError("both periods need observed days")
@@ -972,14 +1093,33 @@ def rate_ratio_ci(
     if x1 == 0 or x0 == 0:
         x1, x0 = x1 + 0.5, x0 + 0.5
     ratio = (x1 / days_on) / (x0 / days_base)
-    se = math.sqrt(1 / x1 + 1 / x0)
+    se = math.sqrt(max(scale, 1.0) * (1 / x1 + 1 / x0))
     return ratio, ratio * math.exp(-Z_95 * se), ratio * math.exp(Z_95 * se)
+
+
+def _weekly_blocks(days: set[date], lo: date, hi: date) -> list[tuple[int, int]]:
+    ordered = sorted(d for d in days if lo <= d < hi)
+    blocks = []
+    first = lo
+    while first < hi:
+        stop = min(hi, first + timedelta(days=DISPERSION_BLOCK_DAYS))
+        count = bisect.bisect_left(ordered, stop) - bisect.bisect_left(ordered, first)
+        blocks.append((count, (stop - first).days))
+        first = stop
+    return blocks
 
 
 def _verdict(prep: _Prepared, before: PeriodStats | None, on: PeriodStats | None) -> Verdict:
     start = prep.magnesium_start
     if start is None or start > prep.today or on is None:
-        return Verdict(VerdictStatus.NOT_STARTED, magnesium_start=start)
+        end = prep.today + _DAY
+        observed = (prep.today - prep.first_day).days + 1 if prep.has_data else 0
+        return Verdict(
+            VerdictStatus.NOT_STARTED,
+            magnesium_start=start,
+            baseline_days=observed,
+            baseline_migraine_days=_count_days(prep.migraine_days, prep.first_day, end),
+        )
     base_days = before.observed_days if before else 0
     base_count = before.migraine.days if before else 0
     base = Verdict(
@@ -989,8 +1129,6 @@ def _verdict(prep: _Prepared, before: PeriodStats | None, on: PeriodStats | None
         on_days=on.observed_days,
         baseline_migraine_days=base_count,
         on_migraine_days=on.migraine.days,
-        baseline_per_28=_per_28(base_count, base_days),
-        on_per_28=on.migraine.per_28,
         judge_from=start + timedelta(days=MIN_DAYS_ON_MAGNESIUM),
     )
     if base_days < MIN_BASELINE_DAYS:
@@ -999,7 +1137,13 @@ def _verdict(prep: _Prepared, before: PeriodStats | None, on: PeriodStats | None
         return replace(base, status=VerdictStatus.NO_BASELINE_MIGRAINES)
     if on.observed_days == 0:
         return replace(base, status=VerdictStatus.TOO_EARLY)
-    ratio, low, high = rate_ratio_ci(on.migraine.days, on.observed_days, base_count, base_days)
+    phi = dispersion(
+        [
+            _weekly_blocks(prep.migraine_days, *prep.observed(prep.first_day, start)),
+            _weekly_blocks(prep.migraine_days, *prep.observed(start, prep.today + _DAY)),
+        ]
+    )
+    ratio, low, high = rate_ratio_ci(on.migraine.days, on.observed_days, base_count, base_days, phi)
     reduction = 1 - (on.migraine.days / on.observed_days) / (base_count / base_days)
     if on.observed_days < MIN_DAYS_ON_MAGNESIUM:
         status = VerdictStatus.TOO_EARLY
@@ -1010,7 +1154,13 @@ def _verdict(prep: _Prepared, before: PeriodStats | None, on: PeriodStats | None
     else:
         status = VerdictStatus.NO_RESPONSE
     return replace(
-        base, status=status, reduction=reduction, rate_ratio=ratio, ci_low=low, ci_high=high
+        base,
+        status=status,
+        reduction=reduction,
+        rate_ratio=ratio,
+        ci_low=low,
+        ci_high=high,
+        dispersion=phi,
     )
 
 
@@ -1038,7 +1188,7 @@ def first_day(diary: Diary, now: datetime) -> date:
 
 
 def summarize(diary: Diary, start: date, end: date, now: datetime) -> Summary:
-    """All figures for [start, end), plus before/on magnesium and the verdict."""
+    """All figures for [start, end), plus before/on magnesium, the verdict and triggers."""
     prep = _Prepared(diary, now)
     return _summarize(prep, start, end)
 
@@ -1051,6 +1201,11 @@ def _summarize(prep: _Prepared, start: date, end: date) -> Summary:
         if mg_start > prep.first_day:
             before = _period_stats(prep, prep.first_day, mg_start)
         on = _period_stats(prep, mg_start, prep.today + _DAY)
+    taken = sorted(
+        (m for m in prep.diary.midas if m.taken_on <= prep.today),
+        key=lambda m: m.taken_on,
+        reverse=True,
+    )
     return Summary(
         tz=prep.diary.tz,
         now=prep.now,
@@ -1062,6 +1217,9 @@ def _summarize(prep: _Prepared, start: date, end: date) -> Summary:
         before=before,
         on=on,
         verdict=_verdict(prep, before, on),
+        triggers=_trigger_stats(prep, start, end),
+        midas=tuple(taken),
+        goals=tuple(prep.diary.goals),
     )
 
 
@@ -1097,7 +1255,11 @@ def attack_rows(diary: Diary, start: date, end: date, now: datetime) -> list[Att
                 symptoms=tuple(attack.symptoms),
                 triggers=tuple(attack.triggers),
                 medicines=tuple(names),
-                response_2h=_response_of(info) if info.acute else attack.response_2h,
+                response=(
+                    two_hour_response(attack, info.end, info.acute[0].taken_at)
+                    if info.acute
+                    else None
+                ),
             )
         )
     return rows
@@ -1122,8 +1284,19 @@ def dose_weeks(
 
 
 def daily_series(diary: Diary, start: date, end: date, now: datetime) -> DailySeries:
-    """Per-day values over the observed part of [start, end), for the chart."""
+    """Per-day values over the observed part of [start, end), for the chart and the calendar."""
+    return _daily_series(_Prepared(diary, now), start, end)
+
+
+def series_and_summary(
+    diary: Diary, start: date, end: date, now: datetime
+) -> tuple[DailySeries, Summary]:
+    """`daily_series` and `summarize` of one period, from one pass over the diary."""
     prep = _Prepared(diary, now)
+    return _daily_series(prep, start, end), _summarize(prep, start, end)
+
+
+def _daily_series(prep: _Prepared, start: date, end: date) -> DailySeries:
     lo, hi = prep.observed(start, end)
     n = (hi - lo).days
     days = [lo + timedelta(days=i) for i in range(n)]
@@ -1132,6 +1305,13 @@ def daily_series(diary: Diary, start: date, end: date, now: datetime) -> DailySe
         index = (night.night - lo).days
         if 0 <= index < n and night.quality is not None:
             quality[index] = float(night.quality)
+    anxiety_sum = [0.0] * n
+    anxiety_n = [0] * n
+    for day, _, level in prep.anxiety:
+        index = (day - lo).days
+        if 0 <= index < n:
+            anxiety_sum[index] += level
+            anxiety_n[index] += 1
     mg = [0.0] * n
     taken = [0] * n
     skipped = [0] * n
@@ -1145,10 +1325,14 @@ def daily_series(diary: Diary, start: date, end: date, now: datetime) -> DailySe
         days=days,
         migraine=[d in prep.migraine_days for d in days],
         headache=[d in prep.headache_days for d in days],
+        peak=[prep.peak_by_day.get(d) for d in days],
+        acute=[d in prep.acute_days for d in days],
+        period=[d in prep.period_days for d in days],
         mg=mg,
         taken=taken,
         skipped=skipped,
         sleep_quality=quality,
+        anxiety=[s / k if k else None for s, k in zip(anxiety_sum, anxiety_n, strict=True)],
         plan_mg_per_day=prep.plan_mg_per_day,
         magnesium_start=prep.magnesium_start,
     )

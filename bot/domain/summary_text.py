@@ -10,14 +10,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 from html import escape
 
+from bot.domain import overuse as ou
 from bot.domain.medicines import MedClass
+from bot.domain.midas import Midas
 from bot.domain.stats import (
-    MIN_ATTACKS_FOR_TRIGGERS,
     MIN_BASELINE_DAYS,
+    MIN_DAYS_ON_MAGNESIUM,
+    MIN_TRIGGER_DIARY_DAYS,
     UPPER_LIMIT_MG_PER_DAY,
+    Association,
+    CycleStats,
     DoseStats,
     KindStats,
-    OveruseFlag,
+    Link,
     PeriodStats,
     ResponseCounts,
     Summary,
@@ -26,10 +31,6 @@ from bot.domain.stats import (
     Verdict,
     VerdictStatus,
 )
-
-# Below this many observed days a rate "per 28 days" says more about chance
-# than about the person: show counts only.
-MIN_DAYS_FOR_RATES = 7
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -68,8 +69,14 @@ def fmt_pct(share: float) -> str:
     return f"{round(share * 100)}%"
 
 
+_IRREGULAR = {"entry": "entries", "day of diary": "days of diary"}
+
+
 def plural(count: int, word: str, words: str | None = None) -> str:
-    return f"{count} {word if count == 1 else words or word + 's'}"
+    """ "1 night", "2 nights", "1 entry", "3 entries"."""
+    if count == 1:
+        return f"{count} {word}"
+    return f"{count} {words or _IRREGULAR.get(word) or word + 's'}"
 
 
 def class_name(cls: MedClass) -> str:
@@ -79,6 +86,124 @@ def class_name(cls: MedClass) -> str:
 def code_name(code: str) -> str:
     """A trigger, symptom or side-effect code in words, escaped."""
     return escape(code.replace("_", " "))
+
+
+# ---------------------------------------------------------------- shared words
+# Plain text (no HTML, no user text): the chart and the report use the same
+# phrases, so a figure reads the same in all three.
+
+
+def count_text(days: int, observed: int, rate: float | None) -> str:
+    """ "4.0 per 28 days (16 in 112 days)", or "3 in 5 days logged" below 28 observed days.
+
+    `rate` is the per-28-day figure, None below 28 observed days: then only
+    the count and the days observed are said, never a rate.
+    """
+    if rate is not None:
+        return f"{fmt_num(rate)} per 28 days ({days} in {plural(observed, 'day')})"
+    return f"{days} in {plural(observed, 'day')} logged"
+
+
+def kind_text(stats: KindStats) -> str:
+    return count_text(stats.days, stats.observed_days, stats.per_28)
+
+
+def before_after_text(verdict: Verdict) -> str | None:
+    """Migraine days before and on magnesium, in one line; None before any magnesium."""
+    if verdict.magnesium_start is None or verdict.status == VerdictStatus.NOT_STARTED:
+        return None
+    before, on = verdict.baseline_per_28, verdict.on_per_28
+    if before is not None and on is not None:
+        return f"Migraine days per 28 days: {fmt_num(before)} before → {fmt_num(on)} on magnesium"
+    parts = []
+    if verdict.baseline_days:
+        parts.append(
+            f"{verdict.baseline_migraine_days} in {plural(verdict.baseline_days, 'day')} before"
+        )
+    parts.append(f"{verdict.on_migraine_days} in {plural(verdict.on_days, 'day')} on magnesium")
+    return "Migraine days: " + " → ".join(parts)
+
+
+REGRESSION_TO_THE_MEAN = (
+    "A before/after comparison of one person can't rule out that the weeks before "
+    "magnesium were simply a bad patch that would have eased anyway."
+)
+CI_METHOD = "quasi-Poisson: widened for the ups and downs of migraine from week to week"
+
+
+def response_text(counts: ResponseCounts) -> str:
+    """ "pain-free 3 of 5, relief 4 of 5" for one medicine or all."""
+    parts = []
+    if counts.known:
+        parts.append(f"pain-free {counts.pain_free} of {counts.known}")
+    if counts.relief_known:
+        parts.append(f"relief {counts.relief} of {counts.relief_known}")
+    if counts.unknown:
+        parts.append(f"{counts.unknown} not known")
+    return ", ".join(parts)
+
+
+def factor_name(code: str) -> str:
+    """A trigger code in words (plain, unescaped)."""
+    return code.replace("_", " ")
+
+
+LINK_WORDS: dict[Link, str] = {
+    Link.LINKED: "linked",
+    Link.POSSIBLE: "possibly linked",
+    Link.LESS: "fewer attacks after it",
+    Link.NO_LINK: "no clear link",
+}
+
+
+def association_text(a: Association) -> str:
+    """ "poor sleep: 40% (4 of 10) vs 15% (3 of 20) without: linked"."""
+    without = "other nights" if a.factor == "poor_sleep" else "days without"
+    return (
+        f"{factor_name(a.factor)}: {fmt_pct(a.with_share)} ({a.with_followed} of {a.with_days}) "
+        f"vs {fmt_pct(a.without_share)} ({a.without_followed} of {a.without_days}) "
+        f"after {without}: {LINK_WORDS[a.link]}"
+    )
+
+
+def cycle_text(cycle: CycleStats) -> str:
+    """Migraine days around periods against other days (ICHD-3 A1.1.1 window)."""
+    inside = (
+        f"{fmt_pct(cycle.window_migraine_days / cycle.window_days)}" if cycle.window_days else "–"
+    )
+    outside = (
+        f"{fmt_pct(cycle.other_migraine_days / cycle.other_days)}" if cycle.other_days else "–"
+    )
+    return (
+        f"migraine on {cycle.window_migraine_days} of {plural(cycle.window_days, 'day')} "
+        f"around a period ({inside}) vs {cycle.other_migraine_days} of "
+        f"{plural(cycle.other_days, 'other day')} ({outside}); in "
+        f"{cycle.cycles_with_migraine} of {plural(cycle.cycles, 'cycle')}"
+    )
+
+
+def midas_text(result: Midas, previous: Midas | None = None) -> str:
+    text = (
+        f"MIDAS {result.score} on {fmt_date(result.taken_on)}: grade "
+        f"{result.grade.name} ({result.grade_words})"
+    )
+    if previous is not None:
+        text += f"; {previous.score} on {fmt_date(previous.taken_on)}"
+    return text
+
+
+def overuse_lines(overuse: ou.OveruseStats) -> list[str]:
+    """The flags of the last 28 days, or the 3-month pattern (plain words)."""
+    current = overuse.current
+    if current is None or not current.flags:
+        return []
+    if overuse.pattern:
+        worst = max(current.flags, key=lambda f: f.days / f.limit)
+        return [ou.flag_text(worst, pattern=True)]
+    return [ou.flag_text(flag) for flag in current.flags]
+
+
+# ---------------------------------------------------------------- the reply
 
 
 def render_summary(summary: Summary, period: str | None = None) -> str:
@@ -103,13 +228,14 @@ def render_summary(summary: Summary, period: str | None = None) -> str:
     if stats.entries == 0:
         blocks.append([f"Nothing logged in these {plural(stats.observed_days, 'day')}."])
     else:
-        rates = stats.observed_days >= MIN_DAYS_FOR_RATES
-        blocks.append(_headaches(stats, rates))
-        blocks.append(_medicines(stats, rates))
+        blocks.append(_headaches(stats))
+        blocks.append(_medicines(stats))
         blocks.append(_magnesium(stats.doses))
         blocks.append(_sleep_anxiety(stats))
-        blocks.append(_triggers(stats.triggers))
+        blocks.append(_cycle(stats.cycle))
         blocks.append(_side_effects(stats))
+    blocks.append(_triggers(summary.triggers))
+    blocks.append(_midas(summary.midas))
     blocks.append(_verdict(summary.verdict) + _sleep_anxiety_before_after(summary))
     blocks.append([FOOTER])
     return "\n\n".join("\n".join(block) for block in blocks if block)
@@ -131,16 +257,8 @@ def _header(summary: Summary, label: str | None) -> list[str]:
         covered = f" · diary covers {plural(period.observed_days, 'day')}"
     return [
         f"<b>📓 Your diary · {title}</b>",
-        f"<i>{fmt_range(shown_start, last)}{covered}</i>",
+        f"<i>{fmt_range(shown_start, last)}{covered} · today included</i>",
     ]
-
-
-def _rate_line(label: str, stats_days: int, per_28: float | None, rates: bool) -> str:
-    if stats_days == 0:
-        return f"{label}: none"
-    if rates and per_28 is not None:
-        return f"{label}: <b>{fmt_num(per_28)}</b> per 28 days ({plural(stats_days, 'day')})"
-    return f"{label}: {plural(stats_days, 'day')}"
 
 
 def _attack_line(stats: KindStats, word: str) -> str | None:
@@ -155,77 +273,56 @@ def _attack_line(stats: KindStats, word: str) -> str | None:
     return line + (" <i>(averages)</i>" if len(parts) > 1 else "")
 
 
-def _headaches(period: PeriodStats, rates: bool) -> list[str]:
+def _headaches(period: PeriodStats) -> list[str]:
     lines = ["<b>Headaches</b>"]
-    lines.append(_rate_line("Migraine days", period.migraine.days, period.migraine.per_28, rates))
-    if period.headache.days or period.headache.attacks:
-        lines.append(
-            _rate_line("Other headache days", period.headache.days, period.headache.per_28, rates)
-        )
-        if period.migraine.days:
-            any_days, any_rate = period.any_headache_days, period.any_headache_per_28
-            lines.append(_rate_line("Any headache", any_days, any_rate, rates))
-    for stats, word in ((period.migraine, "migraine"), (period.headache, "other headache")):
+    migraine = period.migraine
+    lines.append(
+        f"Migraine days: <b>{kind_text(migraine)}</b>"
+        if migraine.days
+        else f"Migraine days: none in {plural(period.observed_days, 'day')}"
+    )
+    if period.other.days or period.other.attacks:
+        lines.append(f"Headache days, any kind: {kind_text(period.headache)}")
+    for stats, word in ((period.migraine, "migraine"), (period.other, "other headache")):
         line = _attack_line(stats, word)
         if line:
             lines.append(line)
     return lines
 
 
-def _overuse_line(flag: OveruseFlag) -> str:
-    if flag.group == "mixed":
-        what = "Acute medicines of more than one kind"
-    else:
-        names = [class_name(c) for c in flag.classes]
-        what = " and ".join(names).capitalize() if names else "Acute medicines"
-    span = "the last 30 days" if flag.window_days >= 30 else f"the last {flag.window_days} days"
-    if flag.level == "warning":
-        return (
-            f"⚠️ {what} on <b>{flag.days}</b> of {span}. On {flag.threshold}+ days a month "
-            "they can cause medication-overuse headache (ICHD-3): worth raising with your doctor."
-        )
-    return (
-        f"ℹ️ {what} on {flag.days} of {span}: close to the {flag.threshold}-day "
-        "limit for medication-overuse headache."
-    )
-
-
-def _response_text(counts: ResponseCounts) -> str:
-    parts = [f"gone {counts.gone} of {counts.known}"]
-    if counts.reduced:
-        parts.append(f"reduced {counts.reduced}")
-    return ", ".join(parts)
-
-
-def _medicines(period: PeriodStats, rates: bool) -> list[str]:
+def _medicines(period: PeriodStats) -> list[str]:
     med = period.medication
     response = period.response
-    if not med.days and not med.overuse and not response.overall.treated:
+    flags = overuse_lines(med.overuse)
+    if not med.days and not flags and not response.overall.treated:
         return []
     lines = ["<b>Acute medicines</b>"]
-    lines.append(_rate_line("Days with medicine", med.days, med.per_28, rates))
+    lines.append("Days with medicine: " + count_text(med.days, med.observed_days, med.per_28))
     if med.days_by_class:
         by_class = " · ".join(
             f"{class_name(c)} {plural(n, 'day')}" for c, n in med.days_by_class.items()
         )
         lines.append(by_class[0].upper() + by_class[1:])
-    lines.extend(_overuse_line(flag) for flag in med.overuse)
+    for flag in flags:
+        icon = "ℹ️" if med.overuse.flags[0].level is ou.Level.NOTICE else "⚠️"
+        lines.append(f"{icon} {flag}")
     overall = response.overall
     if overall.known:
-        assert overall.gone_share is not None and overall.reduced_share is not None
+        assert overall.pain_free_share is not None
+        unknown = f"; {overall.unknown} not known" if overall.unknown else ""
         lines.append(
-            f"Pain gone 2 h after treating: <b>{fmt_pct(overall.gone_share)}</b> "
-            f"({overall.gone} of {overall.known} attacks)"
+            f"Pain-free 2 h after a medicine: <b>{fmt_pct(overall.pain_free_share)}</b> "
+            f"({overall.pain_free} of {plural(overall.known, 'treated attack')}{unknown})"
         )
-        if overall.reduced:
+        if overall.relief_share is not None:
             lines.append(
-                f"Reduced but not gone: {fmt_pct(overall.reduced_share)} "
-                f"({overall.reduced} of {overall.known})"
+                f"Relief at 2 h (pain-free or mild): {fmt_pct(overall.relief_share)} "
+                f"({overall.relief} of {overall.relief_known})"
             )
         if len(response.by_medicine) > 1:
             for name, counts in list(response.by_medicine.items())[:4]:
-                if counts.known:
-                    lines.append(f" • {escape(name)}: {_response_text(counts)}")
+                if counts.known or counts.relief_known:
+                    lines.append(f" • {escape(name)}: {response_text(counts)}")
     elif overall.treated:
         lines.append(
             f"2-hour response: not known yet for {plural(overall.treated, 'treated attack')}"
@@ -296,41 +393,52 @@ def _sleep_anxiety(period: PeriodStats) -> list[str]:
     if anxiety.mean is not None:
         lines.append(
             f"<b>Anxiety</b> {fmt_num(anxiety.mean)}/10{_trend_word(anxiety.trend)}"
-            f" ({plural(anxiety.entries, 'entry', 'entries')})"
+            f" ({plural(anxiety.entries, 'entry')})"
         )
     return lines
+
+
+def _cycle(cycle: CycleStats) -> list[str]:
+    if not cycle.cycles:
+        return []
+    if not cycle.enough:
+        return [
+            f"<b>Cycle</b>: {plural(cycle.cycles, 'period start')} in these days; comparing "
+            "migraine around periods needs 2 (a longer /summary, e.g. 90d, may have them)."
+        ]
+    return [f"<b>Cycle</b>: {cycle_text(cycle)}."]
 
 
 def _triggers(triggers: TriggerStats) -> list[str]:
-    if not triggers.attacks:
+    logged = [*(a.factor for a in triggers.associations), *(f for f, _ in triggers.not_enough)]
+    if not logged and not triggers.noted_with_attacks:
         return []
-    if not triggers.enough_data:
-        return [
-            f"<b>Triggers</b>: not enough data yet ({MIN_ATTACKS_FOR_TRIGGERS}+ attacks "
-            f"needed, {triggers.attacks} so far)."
-        ]
-    lines = ["<b>Triggers</b>"]
-    if triggers.reported:
-        listed = ", ".join(f"{code_name(t)} {n}" for t, n in triggers.reported[:5])
-        lines.append(f"Noted with {plural(triggers.attacks, 'attack')}: {listed}")
-    else:
-        lines.append("No trigger noted on 3 or more attacks.")
-    link = triggers.sleep_link
-    if link is None:
-        lines.append("Sleep and attacks: not enough nights logged to compare.")
-    else:
-        word = {
-            "linked": "linked",
-            "possible": "possibly linked",
-            "no_link": "no clear link",
-        }[link.verdict]
-        poor = link.poor_followed / link.poor_nights
-        other = link.other_followed / link.other_nights
+    lines = ["<b>Triggers</b> <i>(associations, not proof of cause)</i>"]
+    if triggers.associations:
+        lines.append(f"Attack the next day, over {plural(triggers.diary_days, 'day of diary')}:")
+        lines.extend(f" • {escape(association_text(a))}" for a in triggers.associations[:6])
+    if triggers.not_enough:
+        listed = ", ".join(
+            f"{code_name(f)} ({plural(n, 'day')})" for f, n in triggers.not_enough[:6]
+        )
+        if triggers.enough_diary:
+            need = "3+ days with it and 3+ without"
+        else:
+            need = f"{MIN_TRIGGER_DIARY_DAYS} days of diary, {triggers.diary_days} so far"
+        lines.append(f"Logged, not enough yet to judge ({need}): {listed}")
+    if triggers.noted_with_attacks:
+        listed = ", ".join(f"{code_name(t)} {n}" for t, n in triggers.noted_with_attacks[:5])
         lines.append(
-            f"Attack the day after a poor night: {fmt_pct(poor)} "
-            f"vs {fmt_pct(other)} after other nights ({word})"
+            f"Noted with attacks: {listed}. To compare, log them on days without a headache too."
         )
     return lines
+
+
+def _midas(results: tuple[Midas, ...]) -> list[str]:
+    if not results:
+        return []
+    previous = results[1] if len(results) > 1 else None
+    return [f"<b>Disability</b>: {midas_text(results[0], previous)}"]
 
 
 def _side_effects(period: PeriodStats) -> list[str]:
@@ -338,22 +446,13 @@ def _side_effects(period: PeriodStats) -> list[str]:
     if not effects.entries:
         return []
     listed = ", ".join(f"{code_name(c)} {n}" for c, n in effects.counts.items())
-    lines = [f"<b>Side effects</b>: {listed or plural(effects.entries, 'entry', 'entries')}"]
+    lines = [f"<b>Side effects</b>: {listed or plural(effects.entries, 'entry')}"]
     if effects.gi_recurring:
         lines.append(
             "💡 Stomach trouble came back within a week: splitting the dose "
             "or taking it with food often helps."
         )
     return lines
-
-
-def _before_after(verdict: Verdict) -> str:
-    before = verdict.baseline_per_28
-    on = verdict.on_per_28
-    assert before is not None and on is not None
-    return (
-        f"Migraine days per 28 days: {fmt_num(before)} before → <b>{fmt_num(on)}</b> on magnesium"
-    )
 
 
 def _change(reduction: float) -> str:
@@ -378,41 +477,75 @@ def _sleep_anxiety_before_after(summary: Summary) -> list[str]:
     return [f"Before → on magnesium: {' · '.join(parts)}"] if parts else []
 
 
+def verdict_needs(verdict: Verdict) -> str | None:
+    """What the comparison still needs, in days (plain words); None when it has it."""
+    if verdict.status == VerdictStatus.NOT_STARTED:
+        missing = verdict.baseline_days_missing
+        if missing:
+            return (
+                f"A before/after comparison needs {MIN_BASELINE_DAYS} days of diary before "
+                f"magnesium ({verdict.baseline_days} so far: {plural(missing, 'more day')}) "
+                f"and {MIN_DAYS_ON_MAGNESIUM // 7} weeks on it."
+            )
+        return (
+            f"The diary has {plural(verdict.baseline_days, 'day')} before magnesium, "
+            "enough for a baseline; the comparison starts with your first dose."
+        )
+    if verdict.status == VerdictStatus.NO_BASELINE:
+        return (
+            f"No baseline to compare with: a comparison needs {MIN_BASELINE_DAYS} days of "
+            f"diary from before magnesium and has {verdict.baseline_days} "
+            f"({plural(verdict.baseline_days_missing, 'more day')} needed). If you kept a "
+            "diary before, you can add those days with their dates."
+        )
+    if verdict.status == VerdictStatus.TOO_EARLY and verdict.judge_from is not None:
+        return (
+            "Too early to judge: magnesium takes 8–12 weeks. Check again from "
+            f"{fmt_date(verdict.judge_from, year=False)} "
+            f"({plural(verdict.on_days_missing, 'more day')})."
+        )
+    return None
+
+
 def _verdict(verdict: Verdict) -> list[str]:
     lines = ["<b>Is magnesium helping?</b>"]
     status = verdict.status
+    needs = verdict_needs(verdict)
     if status == VerdictStatus.NOT_STARTED:
-        lines.append("No magnesium dose logged yet: the comparison starts with your first dose.")
+        lines.append("No magnesium dose logged yet.")
+        if needs:
+            lines.append(needs)
         return lines
     assert verdict.magnesium_start is not None
-    on_weeks = verdict.on_days // 7
     since = f"since {fmt_date(verdict.magnesium_start)}"
     if status == VerdictStatus.NO_BASELINE:
-        if verdict.on_per_28 is not None and verdict.on_days >= MIN_DAYS_FOR_RATES:
-            lines.append(
-                f"On magnesium {since}: {fmt_num(verdict.on_per_28)} migraine days per 28 days."
-            )
         lines.append(
-            f"No baseline to compare with: the diary has less than {MIN_BASELINE_DAYS} days "
-            "from before magnesium. Watch the trend in the chart."
+            f"On magnesium {since}: migraine days "
+            + count_text(verdict.on_migraine_days, verdict.on_days, verdict.on_per_28)
+            + "."
         )
+        if needs:
+            lines.append(needs + " Watch the trend in the chart.")
         return lines
     if status == VerdictStatus.NO_BASELINE_MIGRAINES:
         lines.append(
             "No migraine days were logged before magnesium, so a reduction can't be measured."
         )
         return lines
-    if verdict.reduction is None or verdict.rate_ratio is None:
-        lines.append(f"Too early to judge: magnesium {since}. It takes 8–12 weeks to work.")
+    before_after = before_after_text(verdict)
+    if verdict.reduction is None or verdict.rate_ratio is None or before_after is None:
+        lines.append(f"Magnesium {since}.")
+        if needs:
+            lines.append(needs)
         return lines
-    lines.append(_before_after(verdict))
+    lines.append(before_after)
     if status == VerdictStatus.TOO_EARLY:
-        assert verdict.judge_from is not None
         lines.append(
-            f"So far {_change(verdict.reduction)}, after {plural(on_weeks, 'week')}. "
-            f"Too early to judge: magnesium takes 8–12 weeks. "
-            f"Check again from {fmt_date(verdict.judge_from, year=False)}."
+            f"So far {_change(verdict.reduction)}, after {plural(verdict.on_days, 'day')}."
         )
+        if needs:
+            lines.append(needs)
+        lines.append(f"<i>{REGRESSION_TO_THE_MEAN}</i>")
         return lines
     assert verdict.ci_low is not None and verdict.ci_high is not None
     if status == VerdictStatus.RESPONDER:
@@ -433,6 +566,7 @@ def _verdict(verdict: Verdict) -> list[str]:
             else "; could still be chance."
         )
     )
+    lines.append(f"<i>{REGRESSION_TO_THE_MEAN}</i>")
     lines.append(
         f"<i>{plural(verdict.baseline_days, 'day')} before, "
         f"{plural(verdict.on_days, 'day')} on magnesium.</i>"
