@@ -54,4 +54,6 @@ async def load(scope: Scope) -> d.Diary:
         anxiety=[d.Anxiety(x.at, x.level) for x in rows.anxiety],
         side_effects=[d.SideEffect(x.at, tuple(x.effects)) for x in rows.side_effects],
         plan_changes=[d.PlanChange(c.effective_on, c.doses_per_day) for c in rows.plan_changes],
+        goals=tuple(user.goals),
+        periods=[d.PeriodDay(p.day, p.started) for p in rows.periods],
     )
