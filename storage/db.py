@@ -15,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -57,6 +58,22 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def is_unreachable(error: BaseException | None) -> bool:
+    """Whether an error means the database can't be reached (not a bug, not a conflict).
+
+    A refused connection surfaces as OSError from the driver, or wrapped by
+    SQLAlchemy as an operational or interface error, or as a connection it
+    invalidated. An IntegrityError (two processes inserting one row) is not.
+    """
+    if isinstance(error, OSError | ConnectionError):
+        return True
+    if isinstance(error, DBAPIError):
+        return bool(error.connection_invalidated) or isinstance(
+            error, OperationalError | InterfaceError
+        )
+    return False
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.diary import attacks, doses, medicines, periods, sleep, wellbeing
-from bot.diary.results import Recorded, ZoneAssumed
+from bot.diary.results import AttackEnded, PainLogged, Recorded, ZoneAssumed
 from bot.diary.scope import Scope
 from bot.domain.entries import (
     AnxietyEntry,
@@ -35,13 +35,13 @@ async def record_message(scope: Scope, entries: list[Entry], raw: str) -> Record
                 out.questions += questions
             case AttackUpdateEntry():
                 pain = await attacks.record_pain(scope, entry, raw)
-                if isinstance(pain, attacks.PainLogged):
+                if isinstance(pain, PainLogged):
                     out.logged.append(pain)
                 else:
                     out.questions.append(pain)
             case AttackEndEntry():
                 ended = await attacks.record_end(scope, entry)
-                if isinstance(ended, attacks.AttackEnded):
+                if isinstance(ended, AttackEnded):
                     out.logged.append(ended)
                 else:
                     out.questions.append(ended)

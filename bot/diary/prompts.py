@@ -21,7 +21,7 @@ from bot.diary.scope import Scope
 from bot.domain import schedule as sch
 from bot.domain.entries import DoseEntry, SleepEntry
 from bot.scheduling import plan
-from storage.enums import DoseSource, PromptKind, PromptStatus
+from storage.enums import AttackKind, DoseSource, PromptKind, PromptStatus
 from storage.models import Attack, Prompt, Sleep
 from storage.queries import prompts
 
@@ -212,9 +212,7 @@ async def answer_recurrence(scope: Scope, prompt_id: int, *, back: bool) -> Prom
         return PromptReply(Answer.ALREADY, prompt, attack)
     if not back:
         return PromptReply(Answer.NOTED, prompt, attack)
-    logged = await attacks.came_back(
-        scope, attacks.AttackKind(attack.kind), "(button) it came back"
-    )
+    logged = await attacks.came_back(scope, AttackKind(attack.kind), "(button) it came back")
     return PromptReply(Answer.NOTED, prompt, attack, logged=logged, new_attack=logged.attack)
 
 

@@ -14,9 +14,9 @@ import contextlib
 from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot.context import Context
+from bot.context import App, Context
 from bot.diary import attacks, checkin, journal, settings
 from bot.diary.times import today
 from bot.domain.entries import AttackEntry
@@ -191,7 +191,7 @@ async def on_unknown_command(update: Update, ctx: Context) -> None:
     await reply(update, texts.UNKNOWN_COMMAND)
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     app.add_handler(CallbackQueryHandler(on_attack_button, pattern=pattern("at")))
     app.add_handler(CallbackQueryHandler(on_checkin_button, pattern=pattern("ci")))
     app.add_handler(CallbackQueryHandler(on_question_button, pattern=r"^(ov|tz):"))

@@ -9,21 +9,15 @@ from __future__ import annotations
 import logging
 import traceback
 
-from sqlalchemy.exc import DBAPIError
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application
 
-from bot.context import Context
+from bot.context import App, Context
 from bot.ui import texts
+from storage.db import is_unreachable
 from storage.queries import updates as queries
 
 log = logging.getLogger(__name__)
-
-
-def _is_database_down(error: BaseException | None) -> bool:
-    # A refused connection surfaces as OSError from the driver, or wrapped by SQLAlchemy.
-    return isinstance(error, DBAPIError | OSError)
 
 
 async def on_error(update: object, ctx: Context) -> None:
@@ -35,7 +29,7 @@ async def on_error(update: object, ctx: Context) -> None:
     log.error("error handling update %s: %s\n%s", update_id, type(error).__name__, frames)
     if not isinstance(update, Update) or isinstance(error, Forbidden):
         return
-    database_down = _is_database_down(error)
+    database_down = is_unreachable(error)
     if update_id is not None and not database_down:
         try:
             async with ctx.bot_data.sessions.begin() as session:
@@ -52,5 +46,5 @@ async def on_error(update: object, ctx: Context) -> None:
         log.warning("could not tell user about error in update %s", update_id)
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     app.add_error_handler(on_error)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+from telegram.ext import ApplicationHandlerStop, TypeHandler
 
-from bot.context import Context
+from bot.context import App, Context
 from bot.ui import texts
 from storage.queries import updates as queries
 
@@ -31,5 +31,5 @@ async def gate(update: Update, ctx: Context) -> None:
         raise ApplicationHandlerStop
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     app.add_handler(TypeHandler(Update, gate), group=GROUP)

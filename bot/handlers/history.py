@@ -4,9 +4,9 @@ when they happened, with buttons to delete one or correct its time or worst pain
 from __future__ import annotations
 
 from telegram import Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import Context
+from bot.context import App, Context
 from bot.diary import history, journal
 from bot.diary.awaiting import Awaited
 from bot.diary.scope import Scope
@@ -88,7 +88,7 @@ async def answer_time(scope: Scope, asked: Awaited, text: str) -> Answered | Non
     return [(ui.moved(moment.astimezone(scope.zone).strftime("%a %d %b %H:%M")), None)], []
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     app.add_handler(CommandHandler("undo", undo_cmd))
     app.add_handler(CommandHandler("log", log_cmd))
     app.add_handler(CallbackQueryHandler(on_log_button, pattern=pattern("log")))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from datetime import date
 
-from bot.context import Context
+from telegram import Message, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.context import App, Context
 from bot.diary import onboarding
 from bot.diary.awaiting import Awaited
 from bot.diary.scope import Scope
@@ -79,7 +81,7 @@ async def answer_text(scope: Scope, asked: Awaited, text: str) -> Answered | Non
     match result:
         case onboarding.Typed():
             confirmations: list[Out] = []
-            if not isinstance(result.changed, onboarding.date):
+            if not isinstance(result.changed, date):
                 confirmations = [(t, None) for t in ui.changed_text(result.changed)]
             else:
                 confirmations = [(texts.started_on(result.changed), None)]
@@ -91,6 +93,6 @@ async def answer_text(scope: Scope, asked: Awaited, text: str) -> Answered | Non
     return None
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("ob")))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from telegram import Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import Context
+from bot.context import App, Context
 from bot.diary import privacy
 from bot.handlers.common import edit, reply, scope_of
 from bot.ui import buttons as b
@@ -67,7 +67,7 @@ async def on_delete_button(update: Update, ctx: Context) -> None:
         await edit(query.message, text, None)
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     app.add_handler(CommandHandler("privacy", privacy_cmd))
     app.add_handler(CommandHandler("export", export_cmd))
     app.add_handler(CommandHandler("delete", delete_cmd))

@@ -10,9 +10,9 @@ words) are read here too, through the registry in `bot.handlers.answers`.
 from __future__ import annotations
 
 from telegram import Message, Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
-from bot.context import Context
+from bot.context import App, Context
 from bot.diary import prompts
 from bot.diary.awaiting import Awaited
 from bot.diary.scope import Scope
@@ -130,7 +130,7 @@ async def answer_morning_text(scope: Scope, asked: Awaited, text: str) -> Answer
     return checkin_reply(recorded, scope.user.timezone, today(scope), scope.now), []
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     app.add_handler(CallbackQueryHandler(on_dose_button, pattern=pattern("dose")))
     app.add_handler(CallbackQueryHandler(on_followup_button, pattern=pattern("fu")))
     app.add_handler(CallbackQueryHandler(on_morning_button, pattern=pattern("mrn")))

@@ -12,9 +12,9 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import Context
+from bot.context import App, Context
 from bot.diary import settings
 from bot.diary.awaiting import Awaited
 from bot.diary.scope import Scope
@@ -118,7 +118,7 @@ async def answer_text(scope: Scope, asked: Awaited, text: str) -> Answered | Non
     return [(t, None) for t in ui.changed_text(changed)], []
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     app.add_handler(CommandHandler("help", help_cmd))
     app.add_handler(CommandHandler("settings", settings_cmd))
     app.add_handler(CommandHandler("pause", pause_cmd))

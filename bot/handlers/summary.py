@@ -7,9 +7,9 @@ from datetime import datetime
 
 from telegram import Chat, Update
 from telegram.constants import ChatAction
-from telegram.ext import Application, CommandHandler
+from telegram.ext import CommandHandler
 
-from bot.context import Context
+from bot.context import App, Context
 from bot.diary.summary import load as load_diary
 from bot.domain import chart, report, stats, summary_text
 from bot.domain.commands import BadArgument, parse_period
@@ -60,6 +60,6 @@ async def report_cmd(update: Update, ctx: Context) -> None:
     await chat.send_document(pdf, filename=filename, caption=REPORT_CAPTION)
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     app.add_handler(CommandHandler("summary", summary_cmd))
     app.add_handler(CommandHandler("report", report_cmd))

@@ -144,7 +144,8 @@ class Callback:
         except IndexError:
             return None
         try:
-            return _read(value, int)
+            number: int = _read(value, int)
+            return number
         except ValueError:
             return None
 
