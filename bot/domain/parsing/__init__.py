@@ -2,6 +2,7 @@
 
 `text` normalises what people type on a phone (casing, contractions, emoji,
 number words, typos), `vocab` holds the words and phrases for every code,
+`lexicon` the spelling lexicon the typo corrector works from,
 `times` resolves time expressions against the moment the message was sent,
 `extract` turns a normalised message into diary entries and `amounts` reads
 the dose prompt's "Other amount" reply. `bot.domain.parse` is the facade.

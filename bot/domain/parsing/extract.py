@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.parsing import vocab as V
-from bot.domain.parsing.text import Corrector, basic_normalize, normalize
+from bot.domain.parsing.lexicon import corrector
+from bot.domain.parsing.text import basic_normalize, normalize
 from bot.domain.parsing.times import TimeMention, find_times, shift
 
 Entry = dict[str, Any]
@@ -469,15 +469,6 @@ def _med_regex() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 _MED_RX, _MED_NAMES = _med_regex()
-
-
-@lru_cache(maxsize=1)
-def corrector() -> Corrector:
-    targets = list(V.TYPO_TARGETS)
-    for name in _MED_NAMES:
-        targets.extend(w for w in name.split() if len(w) >= 6)
-    known = set(V.COMMON_WORDS) | set(V.STOP_WORDS) | V.pattern_words()
-    return Corrector(targets, known)
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -1530,4 +1521,4 @@ def normalized(text: str) -> str:
     return normalize(text, corrector())
 
 
-__all__ = ["basic_normalize", "normalized", "parse_message"]
+__all__ = ["basic_normalize", "corrector", "normalized", "parse_message"]
