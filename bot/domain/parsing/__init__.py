@@ -4,8 +4,10 @@
 number words, typos), `vocab` holds the words and phrases for every code,
 `lexicon` the spelling lexicon the typo corrector works from,
 `times` resolves time expressions against the moment the message was sent,
-`extract` turns a normalised message into diary entries and `amounts` reads
-the dose prompt's "Other amount" reply. `bot.domain.parse` is the facade.
+`core` analyses a message (clauses, anchors, values), one module per topic
+(`attack`, `dose`, `medicines`, `sleep`, `mood`, `side_effects`) builds its
+entries, `extract` runs them in order, and `amounts` reads the dose prompt's
+"Other amount" reply. `bot.domain.parse` is the facade.
 """
 
 from __future__ import annotations
