@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.entries import Entry, from_json
+from bot.domain.entries import Entry
 from bot.domain.parsing.amounts import parse_dose_amount
 from bot.domain.parsing.extract import normalized, parse_message, us_dates
 from bot.domain.parsing.times import impossible_dates as _impossible
@@ -25,7 +25,7 @@ def parse(text: str, now: datetime, tz: str) -> list[Entry]:
 
     Times are aware, in `tz`. Nothing understood gives [].
     """
-    return [entry for item in parse_message(text, now, tz) if (entry := from_json(item))]
+    return parse_message(text, now, tz)
 
 
 def impossible_dates(text: str, now: datetime, tz: str) -> list[str]:

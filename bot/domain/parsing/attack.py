@@ -9,17 +9,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from bot.domain.entries import AttackEndEntry, AttackEntry, AttackUpdateEntry, Medicine
 from bot.domain.parsing import vocab as V
-from bot.domain.parsing.core import (
-    Anchor,
-    Entry,
-    Message,
-    Values,
-    _clamp,
-    _iso,
-    _num,
-)
+from bot.domain.parsing.core import Anchor, Message, Values, _clamp, moment, number
 from bot.domain.parsing.times import shift
+from storage.enums import AttackKind
+
+# what a message can say about an attack: a new one, pain in the running one, its end
+AttackNews = AttackEntry | AttackUpdateEntry | AttackEndEntry
 
 # words that make plural "migraines"/"headaches" a general statement rather than one attack
 _GENERAL_TALK = re.compile(
@@ -147,7 +144,7 @@ def collect_pain_values(msg: Message) -> None:
                 break
 
 
-def read_attack(msg: Message, values: Values) -> Entry | None:
+def read_attack(msg: Message, values: Values) -> AttackNews | None:
     d = msg.d
     s = d.s
     kinds = [a for a in msg.anchors_of("attack") if not d.negated(a.start, a.end)]
@@ -275,7 +272,7 @@ def read_attack(msg: Message, values: Values) -> Entry | None:
             or re.search(r"\bhad (?:a |an |my )?(?:\w+ )?(?:migraine|headache)", s) is not None
         )
         if not described:
-            return {"type": "attack_end", "ended_at": _iso(ended_at or msg.now)}
+            return AttackEndEntry(ended_at=moment(ended_at or msg.now))
         if ended_at is None:
             ended_at = msg.now
 
@@ -297,23 +294,17 @@ def read_attack(msg: Message, values: Values) -> Entry | None:
         return None
     # when the medicine was taken matters for the 2-hour response ("took it at 3pm")
     med_taken = next((t.at for t in msg.times_for("med") if t.role != "range"), None)
-    return {
-        "type": "attack",
-        "kind": kind,
-        "intensity": _num(intensity) if intensity is not None else None,
-        "started_at": _iso(started_at),
-        "ended_at": _iso(ended_at),
-        "symptoms": sorted(symptoms),
-        "triggers": sorted(read_triggers(msg)),
-        "medications": [
-            {
-                "name": a.text,
-                "dose_mg": _num(a.value) if a.value is not None else None,
-                "taken_at": _iso(med_taken),
-            }
-            for a in meds
-        ],
-    }
+    return AttackEntry(
+        kind=AttackKind.MIGRAINE if kind == "migraine" else AttackKind.HEADACHE,
+        intensity=number(intensity),
+        started_at=moment(started_at),
+        ended_at=moment(ended_at),
+        symptoms=tuple(sorted(symptoms)),
+        triggers=tuple(sorted(read_triggers(msg))),
+        medications=tuple(
+            Medicine(name=a.text, dose_mg=number(a.value), taken_at=moment(med_taken)) for a in meds
+        ),
+    )
 
 
 def _lone_intensity_clause(msg: Message) -> float | None:
@@ -369,17 +360,13 @@ def _is_update(msg: Message, kinds: list[Anchor]) -> bool:
     return False
 
 
-def _update(msg: Message, intensity: float | None) -> Entry:
+def _update(msg: Message, intensity: float | None) -> AttackUpdateEntry:
     at = None
     for t in msg.times:
         if t.role in ("point", "start") and not t.vague:
             at = t.at
             break
-    return {
-        "type": "attack_update",
-        "intensity": _num(intensity) if intensity is not None else None,
-        "at": _iso(at or msg.now),
-    }
+    return AttackUpdateEntry(intensity=number(intensity), at=moment(at or msg.now))
 
 
 def _intensity_words(msg: Message, anchors: list[Anchor]) -> float | None:

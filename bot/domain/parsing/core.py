@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.parsing import vocab as V
@@ -22,7 +21,6 @@ from bot.domain.parsing.lexicon import corrector
 from bot.domain.parsing.text import normalize
 from bot.domain.parsing.times import TimeMention, find_times
 
-Entry = dict[str, Any]
 # topic -> [(position, value, kind)]: intensity/level/quality/amount/count/hours
 Values = dict[str, list[tuple[int, float, str]]]
 
@@ -98,7 +96,7 @@ class Anchor:
     end: int
     topic: str  # attack | pain | sleep | anxiety | dose | med
     text: str
-    value: Any = None
+    value: float | None = None  # a medicine's dose in mg
 
 
 @dataclass
@@ -181,12 +179,14 @@ def _med_regex() -> tuple[re.Pattern[str], dict[str, str]]:
 _MED_RX, _MED_NAMES = _med_regex()
 
 
-def _iso(dt: datetime | None) -> str | None:
-    return None if dt is None else dt.replace(microsecond=0).isoformat()
+def moment(dt: datetime | None) -> datetime | None:
+    """A time as an entry holds it: to the second."""
+    return None if dt is None else dt.replace(microsecond=0)
 
 
-def _num(x: float) -> float | int:
-    return int(x) if float(x).is_integer() else round(x, 2)
+def number(x: float | None) -> float | None:
+    """A value as an entry holds it: to two decimals."""
+    return None if x is None else float(round(x, 2))
 
 
 def _clamp(x: float, lo: float, hi: float) -> float:

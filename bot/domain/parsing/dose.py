@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from bot.domain.entries import DoseEntry
 from bot.domain.parsing import vocab as V
-from bot.domain.parsing.core import Anchor, Entry, Message, Values, _iso, _num
+from bot.domain.parsing.core import Anchor, Message, Values, moment, number
 
 _AMOUNT = re.compile(
     r"\b(?:(?P<mult>\d) ?x ?)?(?P<n>\d+(?:\.\d+)?) ?(?P<u>mg|mgs|milligrams?|g|grams?|gr|mcg|ug"
@@ -106,7 +107,7 @@ def collect_values(msg: Message) -> None:
             add("dose", m.start(), n, "count")
 
 
-def read_doses(msg: Message, values: Values) -> list[Entry]:
+def read_doses(msg: Message, values: Values) -> list[DoseEntry]:
     d = msg.d
     s = d.s
     mags = msg.anchors_of("dose")
@@ -167,11 +168,10 @@ def read_doses(msg: Message, values: Values) -> list[Entry]:
     if amount is not None and not (0 < amount <= 5000):
         amount = None
     return [
-        {
-            "type": "dose",
-            "amount_mg": _num(amount) if amount is not None else None,
-            "count": _num(count) if count is not None else None,
-            "taken_at": _iso(taken_at),
-            "skipped": skipped,
-        }
+        DoseEntry(
+            amount_mg=number(amount),
+            count=number(count),
+            taken_at=moment(taken_at),
+            skipped=skipped,
+        )
     ]

@@ -9,11 +9,13 @@ them. Questions and news about someone else give no entries.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
+from bot.domain.entries import AttackEntry, Entry
 from bot.domain.parsing import attack as attack_
 from bot.domain.parsing import dose, medicines, mood, side_effects, sleep
-from bot.domain.parsing.core import Entry, Message, collect_scale_values, us_dates
+from bot.domain.parsing.core import Message, collect_scale_values, us_dates
 from bot.domain.parsing.lexicon import corrector
 from bot.domain.parsing.text import basic_normalize, normalize
 
@@ -56,18 +58,19 @@ def parse_message(text: str, now: datetime, tz: str) -> list[Entry]:
     values = msg.values
     entries: list[Entry] = []
     attack = attack_.read_attack(msg, values)
+    night = sleep.read_sleep(msg, values, attack)
+    if isinstance(attack, AttackEntry) and night is not None:
+        short = (night.quality is not None and night.quality <= 2) or (
+            night.hours is not None and night.hours < 6
+        )
+        if short:
+            attack = replace(attack, triggers=tuple(sorted({*attack.triggers, "poor_sleep"})))
     if attack:
         entries.append(attack)
     entries.extend(dose.read_doses(msg, values))
     entries.extend(medicines.read_medications(msg, attack))
-    night = sleep.read_sleep(msg, values, attack)
     if night:
         entries.append(night)
-        short = (night["quality"] is not None and night["quality"] <= 2) or (
-            night["hours"] is not None and night["hours"] < 6
-        )
-        if attack is not None and attack["type"] == "attack" and short:
-            attack["triggers"] = sorted({*attack["triggers"], "poor_sleep"})
     anxiety = mood.read_anxiety(msg, values, attack)
     if anxiety:
         entries.append(anxiety)

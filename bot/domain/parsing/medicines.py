@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from bot.domain.parsing.core import Entry, Message, _iso, _num
+from bot.domain.entries import AttackEntry, MedicationEntry
+from bot.domain.parsing.attack import AttackNews
+from bot.domain.parsing.core import Message, moment, number
 
 
-def read_medications(msg: Message, attack: Entry | None) -> list[Entry]:
-    if attack is not None and attack["type"] == "attack":
+def read_medications(msg: Message, attack: AttackNews | None) -> list[MedicationEntry]:
+    if isinstance(attack, AttackEntry):
         return []
     d = msg.d
-    out: list[Entry] = []
+    out: list[MedicationEntry] = []
     seen: set[str] = set()
     times = msg.times_for("med")
     for a in msg.anchors_of("med"):
@@ -17,12 +19,5 @@ def read_medications(msg: Message, attack: Entry | None) -> list[Entry]:
             continue
         seen.add(a.text)
         taken = next((t.at for t in times if t.role != "range"), None)
-        out.append(
-            {
-                "type": "medication",
-                "name": a.text,
-                "dose_mg": _num(a.value) if a.value is not None else None,
-                "taken_at": _iso(taken),
-            }
-        )
+        out.append(MedicationEntry(name=a.text, dose_mg=number(a.value), taken_at=moment(taken)))
     return out

@@ -4,31 +4,33 @@ from __future__ import annotations
 
 import re
 
+from bot.domain.entries import AnxietyEntry, AttackEntry
 from bot.domain.parsing import vocab as V
-from bot.domain.parsing.core import Anchor, Entry, Message, Values, _clamp, _num
+from bot.domain.parsing.attack import AttackNews
+from bot.domain.parsing.core import Anchor, Message, Values, _clamp, number
 
 
-def read_anxiety(msg: Message, values: Values, attack: Entry | None) -> Entry | None:
+def read_anxiety(msg: Message, values: Values, attack: AttackNews | None) -> AnxietyEntry | None:
     d = msg.d
     s = d.s
     anchors = msg.anchors_of("anxiety")
-    if attack is None or attack["type"] != "attack":
+    if not isinstance(attack, AttackEntry):
         for m in V.STRESS_AS_ANXIETY.finditer(s):
             if d.free(m.start(), m.end()):
                 anchors.append(Anchor(m.start(), m.end(), "anxiety", m.group(0)))
     nums = [v for v in values.get("anxiety", []) if v[2].startswith("scale")]
     if nums:
         n = nums[0][1] * (2 if nums[0][2] == "scale5" else 1)
-        return {"type": "anxiety", "level": _num(_clamp(n, 0, 10))}
+        return AnxietyEntry(level=number(_clamp(n, 0, 10)))
     if not anchors:
         if attack is None and not msg.anchors_of("sleep"):
             for m in V.ANXIETY_CALM.finditer(s):
                 if not d.negated(m.start(), m.end()):
-                    return {"type": "anxiety", "level": 1}
+                    return AnxietyEntry(level=1)
         return None
     live = [a for a in anchors if not d.negated(a.start, a.end)]
     if not live:
-        return {"type": "anxiety", "level": 0}
+        return AnxietyEntry(level=0)
     a = live[0]
     ca, cb = d.clause_text(a.start)
     window = s[max(ca, a.start - 30) : min(cb, a.end + 30)]
@@ -39,6 +41,6 @@ def read_anxiety(msg: Message, values: Values, attack: Entry | None) -> Entry | 
             break
     if level is None:
         if re.search(r"\b(?:better|improv\w*|less|eas\w*|lower)\b", window):
-            return {"type": "anxiety", "level": None}
+            return AnxietyEntry(level=None)
         level = 5
-    return {"type": "anxiety", "level": level}
+    return AnxietyEntry(level=number(level))

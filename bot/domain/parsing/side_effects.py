@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 
+from bot.domain.entries import AttackEntry, SideEffectEntry
 from bot.domain.parsing import vocab as V
-from bot.domain.parsing.core import Entry, Message
+from bot.domain.parsing.attack import AttackNews
+from bot.domain.parsing.core import Message
 
 
-def read_side_effects(msg: Message, attack: Entry | None) -> Entry | None:
+def read_side_effects(msg: Message, attack: AttackNews | None) -> SideEffectEntry | None:
     d = msg.d
     s = d.s
-    is_attack = attack is not None and attack["type"] == "attack"
+    is_attack = isinstance(attack, AttackEntry)
     mag_context = (
         bool(msg.anchors_of("dose"))
         or re.search(r"\b(?:since (?:starting|taking)|side effects?)\b", s) is not None
@@ -28,7 +30,7 @@ def read_side_effects(msg: Message, attack: Entry | None) -> Entry | None:
             elif code == "nausea":
                 if is_attack and not msg.mag_causal_clause(m.start()):
                     continue
-                if attack is not None and attack["type"] != "attack" and not mag_context:
+                if attack is not None and not is_attack and not mag_context:
                     continue
                 codes.add(code)
             elif code == "drowsiness":
@@ -49,4 +51,4 @@ def read_side_effects(msg: Message, attack: Entry | None) -> Entry | None:
             break
     if not codes:
         return None
-    return {"type": "side_effect", "effects": sorted(codes)}
+    return SideEffectEntry(effects=tuple(sorted(codes)))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from bot.domain.entries import SleepEntry
 from bot.domain.parsing import vocab as V
-from bot.domain.parsing.core import Entry, Message, Values, _clamp, _num
+from bot.domain.parsing.attack import AttackNews
+from bot.domain.parsing.core import Message, Values, _clamp, number
 
 _HOURS = re.compile(
     r"\b(?P<n>\d+(?:\.\d+)?)(?: ?(?:-|to) ?(?P<n2>\d+(?:\.\d+)?))? ?(?P<u>h|hours?)"
@@ -260,7 +262,7 @@ def collect_values(msg: Message) -> None:
                     add("sleep", t.start, hours, "hours")
 
 
-def read_sleep(msg: Message, values: Values, attack: Entry | None) -> Entry | None:
+def read_sleep(msg: Message, values: Values, attack: AttackNews | None) -> SleepEntry | None:
     d = msg.d
     s = d.s
     vals = values.get("sleep", [])
@@ -324,15 +326,14 @@ def read_sleep(msg: Message, values: Values, attack: Entry | None) -> Entry | No
         return None
     if awakenings is not None and awakenings < 0:
         awakenings = None
-    return {
-        "type": "sleep",
-        "quality": _num(quality) if quality is not None else None,
-        "hours": _num(round(hours, 2)) if hours is not None else None,
-        "awakenings": _num(awakenings) if awakenings is not None else None,
-        "onset_minutes": _num(onset) if onset is not None else None,
-        "restless_legs": rl,
-        "cramps": cramps,
-    }
+    return SleepEntry(
+        quality=_whole(quality),
+        hours=number(hours),
+        awakenings=_whole(awakenings),
+        onset_minutes=_whole(onset),
+        restless_legs=rl,
+        cramps=cramps,
+    )
 
 
 def _flag(msg: Message, pattern: re.Pattern[str], exclude: str | None = None) -> bool | None:
@@ -349,6 +350,10 @@ def _flag(msg: Message, pattern: re.Pattern[str], exclude: str | None = None) ->
         elif result is None:
             result = False
     return result
+
+
+def _whole(x: float | None) -> int | None:
+    return None if x is None else round(x)
 
 
 def _sleep_value(word: str, mods: str) -> float:
