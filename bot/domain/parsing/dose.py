@@ -6,6 +6,7 @@ import re
 
 from bot.domain.entries import DoseEntry
 from bot.domain.parsing import vocab as V
+from bot.domain.parsing.amounts import MAX_COUNT, MAX_DOSE_MG, bare_amount
 from bot.domain.parsing.core import Anchor, Message, Values, moment, number
 
 _AMOUNT = re.compile(
@@ -91,11 +92,9 @@ def collect_values(msg: Message) -> None:
         if a.topic == "med" and n >= 10 and a.value is None:
             a.value = n
             d.claim(pos, a.end + m2.end("n"))
-        elif a.topic == "dose" and 20 <= n <= 3000:
-            add("dose", pos, n, "amount")
-            d.claim(pos, a.end + m2.end("n"))
-        elif a.topic == "dose" and 0 < n <= 6:
-            add("dose", pos, n, "count")
+        elif a.topic == "dose" and (amount := bare_amount(n)) is not None:
+            # "mag 2" is two capsules, "mag 300" is 300 mg: the rule of a reply typed alone
+            add("dose", pos, n, "amount" if amount.amount_mg is not None else "count")
             d.claim(pos, a.end + m2.end("n"))
     for m in msg.find(_COUNT):
         n = float(m.group("n") or m.group("n2") or m.group("n3"))
@@ -103,7 +102,7 @@ def collect_values(msg: Message) -> None:
         d.claim(m.start(), m.end())
         if owner is not None and owner.topic == "med":
             continue
-        if 0 < n <= 20:
+        if 0 < n <= MAX_COUNT:
             add("dose", m.start(), n, "count")
 
 
@@ -165,7 +164,7 @@ def read_doses(msg: Message, values: Values) -> list[DoseEntry]:
         taken_at = None
     amount = amounts[0][1] if amounts and not skipped else None
     count = counts[0][1] if counts and not skipped else None
-    if amount is not None and not (0 < amount <= 5000):
+    if amount is not None and not (0 < amount <= MAX_DOSE_MG):
         amount = None
     return [
         DoseEntry(
