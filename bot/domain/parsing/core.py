@@ -239,14 +239,18 @@ class Message:
         self.times: list[TimeMention] = []
         self.durations: list[tuple[int, int, float]] = []
         self.time_spans: list[tuple[int, int]] = []
+        self.context: TimeMention | None = None
         self.values: Values = {}
 
     def locate_times(self) -> None:
         """Find every time mention; their words are taken (no anchor or value reads them)."""
         d = self.d
-        self.times, time_spans, self.durations = find_times(
+        times, time_spans, self.durations = find_times(
             d.s, self.now, self.zone, d.clause_of, d.clause_starts, us_dates(self.tz)
         )
+        # a day named in a clause of its own is no topic's time: it is the message's day
+        self.times = [t for t in times if not t.heading]
+        self.context = next((t for t in times if t.heading), None)
         d.claimed.extend(time_spans)
         self.time_spans = time_spans
 

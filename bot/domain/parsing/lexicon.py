@@ -16,6 +16,22 @@ from bot.domain.parsing.text import Corrector
 
 # words worth correcting towards (medicine names are added from the vocabulary)
 TYPO_TARGETS = [
+    # the day named is the day read: "wendsday", "firday", "novmber"
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "yesterday",
+    "january",
+    "february",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
     "migraine",
     "migraines",
     "headache",
@@ -202,6 +218,7 @@ TYPO_TARGETS = [
 
 # common words near a target that must never be "corrected" into it
 COMMON_WORDS = [
+    "sundae",
     "the",
     "and",
     "for",

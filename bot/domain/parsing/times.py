@@ -8,6 +8,11 @@ milliseconds per call, where this module costs microseconds.
 Rules:
 - a clock time without a day is today, or yesterday when it would be later
   than now ("since 10pm" sent at 2 a.m. means last night);
+- a clock time on a day the person named is on that day (DESIGN §6a): "on 11
+  Nov from 10:00 to 13:00" is 10:00 on 11 Nov, and an hour without am/pm on a
+  past day is read as a waking hour (7-11 morning, 12 noon, 1-6 afternoon);
+- a day named in a clause of its own ("Yesterday: migraine from 3pm, 300mg at
+  9pm") is the day of every clock in the message that names no other day;
 - an hour without am/pm ("since 3") is the most recent past one, unless a
   period word in the same clause says which ("at 7 this morning");
 - vague periods get a conventional hour: morning 08:00, afternoon 15:00,
@@ -96,6 +101,7 @@ _NOT_HOUR = (
 
 DAY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:the )?day before yesterday\b"), "d-2"),
+    (re.compile(r"\b(?:the )?(?P<period>night) before last\b"), "d-2"),
     (re.compile(r"\byesterday(?: (?:in the )?" + _PERIOD + r")?\b"), "d-1"),
     (re.compile(r"\blast (?P<period>night|evening)\b"), "d-1"),
     (
@@ -156,6 +162,12 @@ CLOCK_PATTERNS: list[re.Pattern[str]] = [
     re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)\b"),
     re.compile(r"\b(?P<h>[01]?\d|2[0-3]) h (?P<m>[0-5]\d)\b"),
     re.compile(r"\b(?P<h>\d{1,2}) ?o ?clock\b"),
+    # British dotted clocks after a preposition: "at 10.30", "around 7.45", "from 9.15"
+    re.compile(
+        r"(?:(?<=\bat )|(?<=\baround )|(?<=\babout )|(?<=\bfrom )|(?<=\bsince )|(?<=\buntil )"
+        r"|(?<=\btill )|(?<=\bby ))(?P<h>[01]?\d|2[0-3])\.(?P<m>[0-5]\d)\b"
+        r"(?! ?(?:mg|g\b|%|h\b|hours?))"
+    ),
     # the first end of "2-5pm", "11 to 1 pm": a clock whose am/pm comes after the range
     re.compile(
         r"\b(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5]\d))?(?= ?(?:-|to|till|until|til)"
@@ -264,7 +276,13 @@ _INTENSITY_BEFORE = {
 
 @dataclass
 class TimeMention:
-    """One time expression: a point (or a range) and how it was introduced."""
+    """One time expression: a point (or a range) and how it was introduced.
+
+    `vague`: the time of day was not said (a day or a period word; the hour is a
+    convention). `day`: the calendar day the person named ("friday", "8 Nov",
+    "yesterday"), None for "last night", "this morning" or a bare clock.
+    `heading`: a day named in a clause of its own, the day of the whole message.
+    """
 
     start: int
     end: int
@@ -272,6 +290,12 @@ class TimeMention:
     until: datetime | None = None
     role: str = "point"  # start | end | point | range
     vague: bool = False
+    day: date | None = None
+    heading: bool = False
+
+
+# day references that name a calendar day (not "last night", "this morning", "today")
+_NAMED_KINDS = frozenset({"d-2", "d-1", "ago", "weekday", "md", "dm", "iso", "numeric", "dom"})
 
 
 @dataclass
@@ -282,6 +306,8 @@ class _Day:
     period: str | None
     explicit: bool = True
     used: bool = False
+    named: bool = False
+    heading: bool = False
 
 
 def local(d: date, t: time, zone: ZoneInfo) -> datetime:
@@ -312,6 +338,7 @@ def _day_refs(s: str, now: datetime, us_dates: bool) -> list[_Day]:
                 d = today - timedelta(days=1)
                 if m.group(0).startswith("last"):
                     period = "night" if period == "night" else "evening"
+                    kind = "last"
             elif kind == "d0":
                 d = today
             elif kind == "overnight":
@@ -349,9 +376,27 @@ def _day_refs(s: str, now: datetime, us_dates: bool) -> list[_Day]:
                     d = _safe_date(str(prev.year), prev.month, day_n, today)
             if d is None:
                 continue
-            out.append(_Day(m.start(), m.end(), d, period))
+            out.append(_Day(m.start(), m.end(), d, period, named=kind in _NAMED_KINDS))
             taken.append((m.start(), m.end()))
     return out
+
+
+# what may stand beside a day in a clause of its own ("on friday:", "so, yesterday -")
+_HEADING_FILLER = frozenset(
+    {"on", "last", "the", "so", "ok", "okay", "for", "update", "diary", "log", "entry", "recap"}
+)
+
+
+def _mark_headings(s: str, days: list[_Day], clause_of: list[int], starts: list[int]) -> None:
+    for d in days:
+        if not d.named:
+            continue
+        c = clause_of[d.start]
+        a = starts[c]
+        b = starts[c + 1] if c + 1 < len(starts) else len(s)
+        rest = (s[a : d.start] + " " + s[d.end : b]).split()
+        if all(w in _HEADING_FILLER or not w.isalnum() for w in rest):
+            d.heading = True
 
 
 _CALENDAR_KINDS = ("md", "dm", "iso", "numeric")
@@ -420,6 +465,16 @@ def _hour_candidates(
     return [time(h % 12, mnt), time((h % 12) + 12, mnt)]
 
 
+def _waking_hour(cands: list[time]) -> list[time]:
+    """Of "9" = 09:00 or 21:00 on a past day, the waking hour: 7-11 am, 12 noon, 1-6 pm."""
+    if len(cands) != 2:
+        return cands
+    am, pm = cands
+    if 7 <= am.hour <= 11:
+        return [am]
+    return [pm]
+
+
 def _resolve_clock(
     cands: list[time], day: _Day | None, now: datetime, zone: ZoneInfo
 ) -> datetime | None:
@@ -427,6 +482,9 @@ def _resolve_clock(
         return None
     if day is not None and day.day is not None:
         d = day.day
+        if day.named and d < now.date() and day.period is None:
+            # a past day named: the hour is on that day, not the latest one before now
+            cands = _waking_hour(cands)
         if day.period == "night" and day.day < now.date() and cands[0].hour < 6:
             d = d + timedelta(days=1)  # "last night at 2am" is early today
         if day.period == "overnight" and cands[0].hour >= 18:
@@ -468,6 +526,8 @@ def find_times(
 ) -> tuple[list[TimeMention], list[tuple[int, int]], list[tuple[int, int, float]]]:
     """All time mentions in `s`, the spans they cover, and durations (start, end, minutes)."""
     days = _day_refs(s, now, us_dates)
+    _mark_headings(s, days, clause_of, clause_starts)
+    headings = [d for d in days if d.heading]
     mentions: list[TimeMention] = []
     spans: list[tuple[int, int]] = [(d.start, d.end) for d in days]
 
@@ -476,9 +536,25 @@ def find_times(
 
     def day_for(pos: int) -> _Day | None:
         same = [d for d in days if clause_of[d.start] == clause_of[pos] and d.day is not None]
-        if not same:
-            return None
-        return min(same, key=lambda d: abs(d.start - pos))
+        if same:
+            return min(same, key=lambda d: abs(d.start - pos))
+        # a day named in a clause of its own covers the clocks that name none
+        before = [d for d in headings if d.start < pos]
+        if before:
+            return before[-1]
+        return headings[0] if headings else None
+
+    def named(day: _Day | None) -> date | None:
+        return day.day if day is not None and day.named else None
+
+    def gap_is_range(b: int, a2: int) -> bool:
+        """ "9am to 1pm", and across days: "22:00 on 24 Oct to 04:00 on 25 Oct"."""
+        gap = s[b:a2]
+        for d in days:
+            if b <= d.start and d.end <= a2:
+                gap = gap.replace(s[d.start : d.end], " ")
+        gap = " ".join(w for w in gap.split() if w not in ("on", "the", ","))
+        return bool(RANGE_SEP.match(gap)) or gap in ("to", "-", "until", "till")
 
     def clause_start(pos: int) -> int:
         return clause_starts[clause_of[pos]]
@@ -513,7 +589,7 @@ def find_times(
             h = int(g["h"])
             mnt = int(g.get("m") or 0)
             ap = g.get("ap")
-            colon = ":" in m.group(0)
+            colon = ":" in m.group(0) or "." in m.group(0)
             if colon and (g["h"].startswith("0") or h >= 13):
                 ap = "24"
             clocks.append((a, b, h, mnt, ap, colon))
@@ -530,34 +606,45 @@ def find_times(
         # a range "9am to 1pm", "2-6pm", "from 9 to 1"
         if i + 1 < len(clocks) and clause_of[clocks[i + 1][0]] == clause_of[a]:
             a2, b2, h2, m2, ap2, colon2 = clocks[i + 1]
-            if RANGE_SEP.match(s[b:a2]) or (
-                s[b:a2].strip() in ("to", "-", "until", "till") and True
-            ):
+            if gap_is_range(b, a2):
                 if ap is None and ap2 not in (None, "24"):
                     ap = ap2 if (h % 12) <= (h2 % 12) else ("am" if ap2 == "pm" else "pm")
+                elif ap is None and ap2 == "24" and colon:
+                    ap = "24"  # "from 10:00 to 13:00": both ends on the 24-hour clock
                 start_t = _hour_candidates(h, mnt, _ap(ap), period, colon)
                 start_dt = _resolve_clock(start_t, day, now, zone)
+                end_day = day_for(a2)
+                own_end_day = end_day is not None and end_day is not day and end_day.named
                 if start_dt is not None:
                     end_c = _hour_candidates(h2, m2, _ap(ap2), period, colon2)
                     end_opts = []
                     for c in end_c:
+                        if own_end_day and end_day is not None and end_day.day is not None:
+                            o = local(end_day.day, c, zone)
+                            if o > start_dt:
+                                end_opts.append(o)
+                            continue
                         for plus in (0, 1):
                             o = local(start_dt.date() + timedelta(days=plus), c, zone)
                             if o > start_dt:
                                 end_opts.append(o)
                     if end_opts:
-                        mentions.append(TimeMention(a, b2, start_dt, min(end_opts), "range"))
+                        if own_end_day and end_day is not None:
+                            end_day.used = True
+                        mentions.append(
+                            TimeMention(a, b2, start_dt, min(end_opts), "range", day=named(day))
+                        )
                         used.update({i, i + 1})
                         continue
         cands = _hour_candidates(h, mnt, _ap(ap), period, colon)
         dt = _resolve_clock(cands, day, now, zone)
         if dt is None:
             continue
-        start_at = a if day is None else min(a, day.start)
+        own = day is not None and clause_of[day.start] == clause_of[a]
+        start_at = min(a, day.start) if own and day is not None else a
+        end_at = max(b, day.end) if own and day is not None else b
         mentions.append(
-            TimeMention(
-                start_at, max(b, day.end if day else b), dt, None, _role(s, a, clause_start(a))
-            )
+            TimeMention(start_at, end_at, dt, None, _role(s, a, clause_start(a)), day=named(day))
         )
         used.add(i)
 
@@ -596,7 +683,7 @@ def find_times(
         )
 
     for d in days:
-        if d.used or d.day is None:
+        if d.day is None or (d.used and not d.heading):
             continue
         if d.period is not None:
             t = PERIOD_HOUR.get(d.period, time(12, 0))
@@ -607,7 +694,14 @@ def find_times(
             dt = local(d.day, time(12, 0), zone)
         mentions.append(
             TimeMention(
-                d.start, d.end, dt, None, _role(s, d.start, clause_start(d.start)), vague=True
+                d.start,
+                d.end,
+                dt,
+                None,
+                _role(s, d.start, clause_start(d.start)),
+                vague=True,
+                day=named(d),
+                heading=d.heading,
             )
         )
 

@@ -1,0 +1,75 @@
+"""The day named is the day read (DESIGN §6a): backfilled check-ins of every kind.
+
+Each test names one rule; the labelled examples in `tests/data/checkins_extra.jsonl`
+measure the same rules on varied phrasing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.entries import AttackEntry, Entry, MedicationEntry
+from bot.domain.parse import parse
+
+BERLIN = "Europe/Berlin"
+
+
+def at(text: str, zone: str = BERLIN) -> datetime:
+    """A local time written as "2026-11-10 14:00" in `zone`."""
+    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone))
+
+
+def read(text: str, now: str, zone: str = BERLIN) -> list[Entry]:
+    return parse(text, at(now, zone), zone)
+
+
+def attack_of(entries: list[Entry]) -> AttackEntry:
+    attacks = [e for e in entries if isinstance(e, AttackEntry)]
+    assert len(attacks) == 1, entries
+    return attacks[0]
+
+
+# --- clock times on a named day --------------------------------------------------------
+
+
+def test_a_clock_time_on_a_named_past_day_is_that_time_on_that_day() -> None:
+    attack = attack_of(read("migraine on 11 Nov from 10:00 to 13:00", "2026-11-14 20:00"))
+    assert attack.started_at == at("2026-11-11 10:00")
+    assert attack.ended_at == at("2026-11-11 13:00")
+
+
+def test_an_hour_without_am_pm_on_a_past_day_is_a_waking_hour() -> None:
+    morning = attack_of(read("headache on monday at 9", "2026-11-12 20:00"))
+    afternoon = attack_of(read("headache on monday at 3", "2026-11-12 20:00"))
+    assert morning.started_at == at("2026-11-09 09:00")
+    assert afternoon.started_at == at("2026-11-09 15:00")
+
+
+def test_without_a_day_a_clock_later_than_now_is_yesterday() -> None:
+    attack = attack_of(read("migraine since 10pm", "2026-11-12 02:00"))
+    assert attack.started_at == at("2026-11-11 22:00")
+
+
+def test_a_range_across_two_named_days_keeps_its_end_across_the_dst_change() -> None:
+    attack = attack_of(read("migraine from 22:00 on 24 Oct to 04:00 on 25 Oct", "2026-10-27 12:00"))
+    assert attack.started_at == at("2026-10-24 22:00")  # CEST
+    assert attack.ended_at == at("2026-10-25 04:00")  # CET, an hour more than it looks
+
+
+def test_a_misspelt_weekday_is_still_the_day_named() -> None:
+    attack = attack_of(read("migrane on wendsday from 2pm till 7pm", "2026-11-13 12:00"))
+    assert attack.started_at == at("2026-11-11 14:00")
+    assert attack.ended_at == at("2026-11-11 19:00")
+
+
+def test_a_dotted_clock_after_at_is_a_time() -> None:
+    [med] = read("took ibuprofen at 10.30", "2026-11-10 15:00", "Europe/London")
+    assert isinstance(med, MedicationEntry)
+    assert med.taken_at == at("2026-11-10 10:30", "Europe/London")
+
+
+def test_a_day_in_a_clause_of_its_own_is_the_day_of_the_clocks_after_it() -> None:
+    attack = attack_of(read("Yesterday: migraine from 10am", "2026-11-10 12:00"))
+    assert attack.started_at == at("2026-11-09 10:00")
+    assert attack.started_at.date() == date(2026, 11, 9)
