@@ -73,3 +73,50 @@ def test_a_day_in_a_clause_of_its_own_is_the_day_of_the_clocks_after_it() -> Non
     attack = attack_of(read("Yesterday: migraine from 10am", "2026-11-10 12:00"))
     assert attack.started_at == at("2026-11-09 10:00")
     assert attack.started_at.date() == date(2026, 11, 9)
+
+
+# --- medicines keep their own time -----------------------------------------------------
+
+
+def test_medicines_inside_an_attack_keep_their_own_times() -> None:
+    attack = attack_of(
+        read(
+            "migraine since 2pm 7/10, took ibuprofen 400mg at 15:10 and sumatriptan at 16:30",
+            "2026-11-10 18:00",
+        )
+    )
+    times = {m.name: m.taken_at for m in attack.medications}
+    assert times == {"ibuprofen": at("2026-11-10 15:10"), "sumatriptan": at("2026-11-10 16:30")}
+
+
+def test_a_medicine_whose_time_was_not_said_has_none() -> None:
+    attack = attack_of(
+        read(
+            "had a migraine last night from 10pm to 2am, took sumatriptan 50mg", "2026-11-12 08:30"
+        )
+    )
+    [med] = attack.medications
+    assert (med.name, med.dose_mg, med.taken_at) == ("sumatriptan", 50, None)
+
+
+def test_medicines_listed_together_share_the_time_after_them() -> None:
+    meds = read("took ibuprofen and paracetamol at 3pm", "2026-11-10 18:00")
+    assert [(m.name, m.taken_at) for m in meds if isinstance(m, MedicationEntry)] == [
+        ("ibuprofen", at("2026-11-10 15:00")),
+        ("paracetamol", at("2026-11-10 15:00")),
+    ]
+
+
+def test_medicines_outside_an_attack_are_separate_entries_at_their_times() -> None:
+    meds = read("took ibuprofen at 9 and paracetamol at 13:00", "2026-11-10 15:00")
+    assert [(m.name, m.taken_at) for m in meds if isinstance(m, MedicationEntry)] == [
+        ("ibuprofen", at("2026-11-10 09:00")),
+        ("paracetamol", at("2026-11-10 13:00")),
+    ]
+
+
+def test_a_medicine_on_a_named_day_without_a_time_is_assumed_midday() -> None:
+    [med] = read("took sumatriptan yesterday", "2026-11-10 15:00")
+    assert isinstance(med, MedicationEntry)
+    assert med.taken_at == at("2026-11-09 12:00")
+    assert med.assumed == {"taken_at"}

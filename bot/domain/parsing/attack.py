@@ -11,12 +11,10 @@ from datetime import timedelta
 
 from bot.domain.entries import AttackEndEntry, AttackEntry, AttackUpdateEntry, Medicine
 from bot.domain.parsing import vocab as V
-from bot.domain.parsing.core import Anchor, Message, Values, _clamp, moment, number
+from bot.domain.parsing.core import Anchor, AttackNews, Message, Values, _clamp, moment, number
+from bot.domain.parsing.medicines import medicine_times
 from bot.domain.parsing.times import shift
 from storage.enums import AttackKind
-
-# what a message can say about an attack: a new one, pain in the running one, its end
-AttackNews = AttackEntry | AttackUpdateEntry | AttackEndEntry
 
 # words that make plural "migraines"/"headaches" a general statement rather than one attack
 _GENERAL_TALK = re.compile(
@@ -292,8 +290,9 @@ def read_attack(msg: Message, values: Values) -> AttackNews | None:
     ):
         # "migraines run in my family", "magnesium helps with migraines": talk, not an attack
         return None
-    # when the medicine was taken matters for the 2-hour response ("took it at 3pm")
-    med_taken = next((t.at for t in msg.times_for("med") if t.role != "range"), None)
+    # when each medicine was taken matters for the 2-hour response ("took it at 3pm");
+    # one whose time was not said stays None (the diary dates it from the attack)
+    med_times = medicine_times(msg, meds)
     return AttackEntry(
         kind=AttackKind.MIGRAINE if kind == "migraine" else AttackKind.HEADACHE,
         intensity=number(intensity),
@@ -302,7 +301,13 @@ def read_attack(msg: Message, values: Values) -> AttackNews | None:
         symptoms=tuple(sorted(symptoms)),
         triggers=tuple(sorted(read_triggers(msg))),
         medications=tuple(
-            Medicine(name=a.text, dose_mg=number(a.value), taken_at=moment(med_taken)) for a in meds
+            Medicine(
+                name=a.text,
+                dose_mg=number(a.value),
+                taken_at=moment(t.at) if (t := med_times.get(i)) else None,
+                assumed=frozenset({"taken_at"}) if t is not None and t.vague else frozenset(),
+            )
+            for i, a in enumerate(meds)
         ),
     )
 

@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.entries import AttackEndEntry, AttackEntry, AttackUpdateEntry
 from bot.domain.parsing import vocab as V
 from bot.domain.parsing.lexicon import corrector
 from bot.domain.parsing.text import normalize
 from bot.domain.parsing.times import TimeMention, find_times
 
+# what a message can say about an attack: a new one, pain in the running one, its end
+AttackNews = AttackEntry | AttackUpdateEntry | AttackEndEntry
 # topic -> [(position, value, kind)]: intensity/level/quality/amount/count/hours
 Values = dict[str, list[tuple[int, float, str]]]
 

@@ -6,8 +6,7 @@ import re
 
 from bot.domain.entries import AnxietyEntry, AttackEntry
 from bot.domain.parsing import vocab as V
-from bot.domain.parsing.attack import AttackNews
-from bot.domain.parsing.core import Anchor, Message, Values, _clamp, number
+from bot.domain.parsing.core import Anchor, AttackNews, Message, Values, _clamp, number
 
 
 def read_anxiety(msg: Message, values: Values, attack: AttackNews | None) -> AnxietyEntry | None:

@@ -6,8 +6,7 @@ import re
 
 from bot.domain.entries import AttackEntry, SideEffectEntry
 from bot.domain.parsing import vocab as V
-from bot.domain.parsing.attack import AttackNews
-from bot.domain.parsing.core import Message
+from bot.domain.parsing.core import AttackNews, Message
 
 
 def read_side_effects(msg: Message, attack: AttackNews | None) -> SideEffectEntry | None:

@@ -6,8 +6,7 @@ import re
 
 from bot.domain.entries import SleepEntry
 from bot.domain.parsing import vocab as V
-from bot.domain.parsing.attack import AttackNews
-from bot.domain.parsing.core import Message, Values, _clamp, number
+from bot.domain.parsing.core import AttackNews, Message, Values, _clamp, number
 
 _HOURS = re.compile(
     r"\b(?P<n>\d+(?:\.\d+)?)(?: ?(?:-|to) ?(?P<n2>\d+(?:\.\d+)?))? ?(?P<u>h|hours?)"
