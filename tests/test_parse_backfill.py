@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.entries import AttackEntry, Entry, MedicationEntry
+from bot.domain.entries import AttackEntry, DoseEntry, Entry, MedicationEntry
 from bot.domain.parse import parse
 
 BERLIN = "Europe/Berlin"
@@ -120,3 +120,67 @@ def test_a_medicine_on_a_named_day_without_a_time_is_assumed_midday() -> None:
     assert isinstance(med, MedicationEntry)
     assert med.taken_at == at("2026-11-09 12:00")
     assert med.assumed == {"taken_at"}
+
+
+# --- doses -------------------------------------------------------------------------------
+
+
+def doses_of(
+    entries: list[Entry],
+) -> list[tuple[float | None, float | None, datetime | None, bool]]:
+    return [
+        (e.amount_mg, e.count, e.taken_at, e.skipped) for e in entries if isinstance(e, DoseEntry)
+    ]
+
+
+def test_a_dose_skipped_on_a_named_day_keeps_that_day_with_the_time_assumed() -> None:
+    [dose] = read("skipped magnesium on friday", "2026-11-30 20:00")
+    assert isinstance(dose, DoseEntry)
+    assert dose.skipped
+    assert dose.taken_at is not None and dose.taken_at.date() == date(2026, 11, 27)
+    assert dose.assumed == {"taken_at"}
+
+
+def test_a_dose_skipped_on_a_date_keeps_that_date() -> None:
+    [dose] = read("forgot my magnesium on 8 Nov", "2026-11-10 09:00")
+    assert isinstance(dose, DoseEntry)
+    assert dose.taken_at is not None and dose.taken_at.date() == date(2026, 11, 8)
+
+
+def test_a_skipped_dose_without_a_day_has_no_time() -> None:
+    [dose] = read("skipped my magnesium", "2026-11-10 09:00")
+    assert isinstance(dose, DoseEntry)
+    assert (dose.skipped, dose.taken_at, dose.assumed) == (True, None, frozenset())
+
+
+def test_two_amounts_at_two_times_are_two_doses() -> None:
+    entries = read("200mg magnesium this morning and 200mg just now", "2026-11-10 21:00")
+    assert doses_of(entries) == [
+        (200, None, at("2026-11-10 08:00"), False),
+        (200, None, at("2026-11-10 21:00"), False),
+    ]
+    morning = next(e for e in entries if isinstance(e, DoseEntry))
+    assert morning.assumed == {"taken_at"}  # "this morning": the hour is a convention
+
+
+def test_another_dose_of_capsules_is_a_second_dose() -> None:
+    entries = read("took 2 caps of magnesium at 8am and another 2 at 9pm", "2026-11-10 22:00")
+    assert doses_of(entries) == [
+        (None, 2, at("2026-11-10 08:00"), False),
+        (None, 2, at("2026-11-10 21:00"), False),
+    ]
+
+
+def test_one_dose_said_two_ways_is_one_dose() -> None:
+    entries = read("took 400mg magnesium (2 caps) at 9pm", "2026-11-10 22:00")
+    assert doses_of(entries) == [(400, 2, at("2026-11-10 21:00"), False)]
+
+
+def test_a_dose_taken_and_one_skipped_in_one_message() -> None:
+    entries = read(
+        "took 200mg magnesium this morning but forgot the evening dose", "2026-11-10 23:00"
+    )
+    assert doses_of(entries) == [
+        (200, None, at("2026-11-10 08:00"), False),
+        (None, None, None, True),
+    ]

@@ -1,4 +1,10 @@
-"""Magnesium doses: taken (amount, capsules, when) or skipped."""
+"""Magnesium doses: taken (amount, capsules, when) or skipped.
+
+A message can hold several: "200mg this morning and 200mg just now" is two
+doses, each at its time; "took it this morning but forgot the evening dose" is
+one taken and one skipped. A dose skipped on a named day keeps that day (the
+time of day is assumed: the diary takes the planned dose time).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from bot.domain.entries import DoseEntry
 from bot.domain.parsing import vocab as V
 from bot.domain.parsing.amounts import MAX_COUNT, MAX_DOSE_MG, bare_amount
 from bot.domain.parsing.core import Anchor, Message, Values, moment, number
+from bot.domain.parsing.times import TimeMention
 
 _AMOUNT = re.compile(
     r"\b(?:(?P<mult>\d) ?x ?)?(?P<n>\d+(?:\.\d+)?) ?(?P<u>mg|mgs|milligrams?|g|grams?|gr|mcg|ug"
@@ -53,6 +60,11 @@ _MAG_DOES = re.compile(
 
 
 _NOT_MAG_CONTEXT = re.compile(r"\bside effects?\b")
+
+_ANOTHER = re.compile(
+    r"\banother (?P<n>\d+(?:\.\d+)?)\b|\b(?P<n2>\d+(?:\.\d+)?) more\b"
+    r"(?! ?(?:/|:|\.\d|am\b|pm\b|h\b|hours?|minutes?|mins?\b|days?|weeks?|times|x\b|%))"
+)
 
 
 def collect_values(msg: Message) -> None:
@@ -104,6 +116,13 @@ def collect_values(msg: Message) -> None:
             continue
         if 0 < n <= MAX_COUNT:
             add("dose", m.start(), n, "count")
+    # "... at 8am and another 2 at 9pm": a second dose of the same kind, by the same rules
+    if msg.values.get("dose") and msg.anchors_of("dose"):
+        for m in msg.find(_ANOTHER, claim=True):
+            n = float(m.group("n") or m.group("n2"))
+            amount = bare_amount(n)
+            if amount is not None:
+                add("dose", m.start(), n, "amount" if amount.amount_mg is not None else "count")
 
 
 def read_doses(msg: Message, values: Values) -> list[DoseEntry]:
@@ -117,18 +136,18 @@ def read_doses(msg: Message, values: Values) -> list[DoseEntry]:
     # "2 tablets" next to ibuprofen is not a magnesium dose
     if not mags and (msg.anchors_of("med") or (msg.anchors_of("attack") and not amounts)):
         return []
-    skipped = False
+    skips: list[Anchor] = []
     live: list[Anchor] = []
     for a in mags:
         before = s[d.clause_text(a.start)[0] : a.start]
         if V.SKIP.search(before.rstrip() + (" " if before.strip() else "")) or V.SKIP.search(
             before.rstrip()
         ):
-            skipped = True
+            skips.append(a)
             live.append(a)
             continue
         if _SKIP_AFTER.match(s[a.end :]):
-            skipped = True
+            skips.append(a)
             live.append(a)
             continue
         if d.causal(a.start) or _NOT_MAG_CONTEXT.search(s[d.clause_text(a.start)[0] : a.start]):
@@ -138,12 +157,8 @@ def read_doses(msg: Message, values: Values) -> list[DoseEntry]:
         live.append(a)
     if mags and not live:
         return []
-    times = msg.times_for("dose")
-    taken_at = None
-    for t in times:
-        if t.role != "range":
-            taken_at = t.at
-            break
+    skipped = bool(skips)
+    times = [t for t in msg.times_for("dose") if t.role != "range"]
     if not skipped and mags:
         clause_ok = False
         for a in live:
@@ -153,24 +168,67 @@ def read_doses(msg: Message, values: Values) -> list[DoseEntry]:
                 V.TAKE_VERB.search(clause)
                 or amounts
                 or counts
-                or taken_at is not None
+                or times
                 or len(clause.split()) <= 3
                 or re.search(r"\b(?:done|check|ok|yes|tick)\b", clause)
             ):
                 clause_ok = True
         if not clause_ok:
             return []
+    skip_clauses = {d.clause(a.start) for a in skips}
+    taken = [a for a in live if d.clause(a.start) not in skip_clauses]
+    if skipped and taken and (amounts or counts or any(_took(msg, a) for a in taken)):
+        # "took 200mg this morning but forgot the evening dose": one of each
+        skip_times = [t for t in times if d.clause(t.start) in skip_clauses]
+        rest = [t for t in times if d.clause(t.start) not in skip_clauses]
+        return [
+            *_taken(msg, amounts + counts, rest),
+            _dose(None, None, skip_times[0] if skip_times else msg.context, skipped=True),
+        ]
     if skipped:
-        taken_at = None
-    amount = amounts[0][1] if amounts and not skipped else None
-    count = counts[0][1] if counts and not skipped else None
+        return [_dose(None, None, times[0] if times else msg.context, skipped=True)]
+    return _taken(msg, amounts + counts, times)
+
+
+def _took(msg: Message, a: Anchor) -> bool:
+    ca, cb = msg.d.clause_text(a.start)
+    return V.TAKE_VERB.search(msg.d.s[ca:cb]) is not None
+
+
+def _taken(
+    msg: Message, quantities: list[tuple[int, float, str]], times: list[TimeMention]
+) -> list[DoseEntry]:
+    """Doses taken: one per amount when each has its own time, else one."""
+    groups: list[dict[str, float | None]] = []
+    last_pos = -1
+    for pos, value, kind in sorted(quantities):
+        same_dose = (
+            groups
+            and groups[-1][kind] is None
+            and pos - last_pos < 30
+            and not any(last_pos < t.start < pos for t in times)
+        )
+        if same_dose:  # "400mg (2 caps)": one dose said two ways
+            groups[-1][kind] = value
+        else:
+            groups.append({"amount": None, "count": None, kind: value})
+        last_pos = pos
+    ordered = sorted(times, key=lambda t: t.start)
+    if len(groups) >= 2 and len(ordered) == len(groups):
+        return [_dose(g["amount"], g["count"], t) for g, t in zip(groups, ordered, strict=True)]
+    first = groups[0] if groups else {"amount": None, "count": None}
+    return [_dose(first["amount"], first["count"], times[0] if times else msg.context)]
+
+
+def _dose(
+    amount: float | None, count: float | None, t: TimeMention | None, skipped: bool = False
+) -> DoseEntry:
     if amount is not None and not (0 < amount <= MAX_DOSE_MG):
         amount = None
-    return [
-        DoseEntry(
-            amount_mg=number(amount),
-            count=number(count),
-            taken_at=moment(taken_at),
-            skipped=skipped,
-        )
-    ]
+    return DoseEntry(
+        amount_mg=number(amount),
+        count=number(count),
+        taken_at=moment(t.at) if t is not None else None,
+        skipped=skipped,
+        assumed=frozenset({"taken_at"}) if t is not None and t.vague else frozenset(),
+    )
