@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.entries import AttackEntry, DoseEntry, Entry, MedicationEntry
+from bot.domain.entries import AttackEntry, DoseEntry, Entry, MedicationEntry, SleepEntry
 from bot.domain.parse import parse
 
 BERLIN = "Europe/Berlin"
@@ -184,3 +184,42 @@ def test_a_dose_taken_and_one_skipped_in_one_message() -> None:
         (200, None, at("2026-11-10 08:00"), False),
         (None, None, None, True),
     ]
+
+
+# --- sleep: the night named --------------------------------------------------------------
+
+
+def sleep_of(entries: list[Entry]) -> SleepEntry:
+    [night] = [e for e in entries if isinstance(e, SleepEntry)]
+    return night
+
+
+def test_sleep_for_a_named_night_is_that_night() -> None:
+    night = sleep_of(read("friday night slept 5 hours woke up twice", "2026-11-30 09:00"))
+    assert (night.night, night.hours, night.awakenings) == (date(2026, 11, 27), 5, 2)
+
+
+def test_a_named_night_reads_its_quality_words_in_a_clause_of_their_own() -> None:
+    night = sleep_of(read("slept 7h on saturday night, pretty good", "2026-11-30 09:00"))
+    assert (night.night, night.hours, night.quality) == (date(2026, 11, 28), 7, 4)
+
+
+def test_last_night_or_no_night_named_is_none() -> None:
+    assert sleep_of(read("slept badly last night", "2026-11-30 07:00")).night is None
+    assert sleep_of(read("slept 6 hours", "2026-11-30 07:00")).night is None
+
+
+def test_the_night_before_last_and_a_date() -> None:
+    assert sleep_of(read("the night before last I barely slept", "2026-10-26 08:00")).night == (
+        date(2026, 10, 24)
+    )
+    assert sleep_of(read("slept great on the night of 8 Nov", "2026-11-10 08:00")).night == (
+        date(2026, 11, 8)
+    )
+
+
+def test_a_weekday_night_said_that_morning_is_last_weeks() -> None:
+    # Friday 27 Nov, 09:00: friday night has not begun, so it is the 20th
+    assert sleep_of(read("friday night slept 5 hours", "2026-11-27 09:00")).night == (
+        date(2026, 11, 20)
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from bot.domain.entries import SleepEntry
 from bot.domain.parsing import vocab as V
@@ -293,6 +294,11 @@ def read_sleep(msg: Message, values: Values, attack: AttackNews | None) -> Sleep
             quality = _sleep_value(m.group("q"), m.group("mod") or "")
             q_positions.append(m.start())
             break
+    if quality is None and (vals or msg.anchors_of("sleep")):
+        lone = _lone_quality_clause(msg)
+        if lone is not None:
+            quality, pos = lone
+            q_positions.append(pos)
     scale = [v for v in vals if v[2].startswith("scale")]
     if scale:
         n = scale[0][1]
@@ -326,6 +332,7 @@ def read_sleep(msg: Message, values: Values, attack: AttackNews | None) -> Sleep
     if awakenings is not None and awakenings < 0:
         awakenings = None
     return SleepEntry(
+        night=_night(msg),
         quality=_whole(quality),
         hours=number(hours),
         awakenings=_whole(awakenings),
@@ -333,6 +340,50 @@ def read_sleep(msg: Message, values: Values, attack: AttackNews | None) -> Sleep
         restless_legs=rl,
         cramps=cramps,
     )
+
+
+_MODIFIERS = frozenset(
+    {"not", "really", "very", "so", "pretty", "quite", "super", "fairly", "rather", "a", "bit"}
+    | {"kind", "of", "kinda", "extremely", "incredibly", "too"}
+)
+
+
+def _lone_quality_clause(msg: Message) -> tuple[float, int] | None:
+    """ "slept 7h on saturday night, pretty good": a clause of only a quality word after sleep."""
+    d = msg.d
+    sleep_clauses = {d.clause(a.start) for a in msg.anchors_of("sleep")}
+    sleep_clauses |= {d.clause(v[0]) for v in msg.values.get("sleep", [])}
+    other_clauses = {d.clause(a.start) for a in msg.anchors if a.topic != "sleep"}
+    after_sleep = False
+    for c, start in enumerate(d.clause_starts):
+        end = d.clause_starts[c + 1] if c + 1 < len(d.clause_starts) else len(d.s)
+        words = [w for w in d.s[start:end].split() if w.isalnum()]
+        if not words:
+            continue
+        if c in sleep_clauses:
+            after_sleep = True
+            continue
+        if after_sleep and c not in other_clauses and len(words) <= 4:
+            *mods, word = words
+            if word in _QUALITY_WORDS and all(w in _MODIFIERS for w in mods):
+                return _sleep_value(word, " ".join(mods)), start
+        after_sleep = False
+    return None
+
+
+def _night(msg: Message) -> date | None:
+    """The evening the night began, when the person named it ("friday night"); None: last night."""
+    for t in msg.times_for("sleep"):
+        if t.day is None:
+            continue
+        night = t.day
+        if not t.vague and t.at.date() == t.day and t.at.hour < 12:
+            night -= timedelta(days=1)  # "woke at 4am on saturday": the night of friday
+        today = msg.now.date()
+        if night == today and msg.now.hour < 18:
+            night -= timedelta(days=7)  # "friday night" said on a friday morning: last week's
+        return night if night <= today else None
+    return None
 
 
 def _flag(msg: Message, pattern: re.Pattern[str], exclude: str | None = None) -> bool | None:
