@@ -9,7 +9,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.entries import AttackEntry, DoseEntry, Entry, MedicationEntry, SleepEntry
+from bot.domain.entries import (
+    AnxietyEntry,
+    AttackEntry,
+    DoseEntry,
+    Entry,
+    MedicationEntry,
+    SideEffectEntry,
+    SleepEntry,
+)
 from bot.domain.parse import parse
 
 BERLIN = "Europe/Berlin"
@@ -223,3 +231,44 @@ def test_a_weekday_night_said_that_morning_is_last_weeks() -> None:
     assert sleep_of(read("friday night slept 5 hours", "2026-11-27 09:00")).night == (
         date(2026, 11, 20)
     )
+
+
+# --- anxiety and side effects ------------------------------------------------------------
+
+
+def test_anxiety_on_a_named_day_is_dated_with_the_time_assumed() -> None:
+    [anxiety] = read("felt anxious yesterday evening", "2026-11-20 09:00")
+    assert isinstance(anxiety, AnxietyEntry)
+    assert (anxiety.level, anxiety.at) == (5, at("2026-11-19 19:00"))
+    assert anxiety.assumed == {"at"}
+
+
+def test_anxiety_at_a_clock_time_is_that_time() -> None:
+    [anxiety] = read("anxious at 3am last night", "2026-11-20 08:00")
+    assert isinstance(anxiety, AnxietyEntry)
+    assert (anxiety.at, anxiety.assumed) == (at("2026-11-20 03:00"), frozenset())
+
+
+def test_anxiety_without_a_time_is_now() -> None:
+    [anxiety] = read("anxious", "2026-11-20 08:00")
+    assert isinstance(anxiety, AnxietyEntry)
+    assert anxiety.at is None
+
+
+def test_a_side_effect_honours_yesterday_and_dates() -> None:
+    [loose] = read("diarrhea yesterday from the magnesium", "2026-11-20 08:00")
+    [upset] = read("upset stomach on 12 Nov after my mag", "2026-11-14 12:00")
+    assert isinstance(loose, SideEffectEntry) and isinstance(upset, SideEffectEntry)
+    assert loose.at is not None and loose.at.date() == date(2026, 11, 19)
+    assert upset.at is not None and upset.at.date() == date(2026, 11, 12)
+    assert loose.assumed == upset.assumed == {"at"}
+
+
+def test_a_day_in_a_clause_of_its_own_dates_every_entry_without_a_time() -> None:
+    entries = read(
+        "yesterday: migraine 5/10 from 3pm, anxious, 300mg magnesium at 9pm", "2026-11-10 08:00"
+    )
+    anxiety = next(e for e in entries if isinstance(e, AnxietyEntry))
+    assert anxiety.at is not None and anxiety.at.date() == date(2026, 11, 9)
+    assert attack_of(entries).started_at == at("2026-11-09 15:00")
+    assert doses_of(entries) == [(300, None, at("2026-11-09 21:00"), False)]

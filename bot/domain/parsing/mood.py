@@ -1,15 +1,31 @@
-"""Anxiety: a level on 0-10 from a number or the words around it."""
+"""Anxiety: a level on 0-10 from a number or the words around it, and when it was felt.
+
+`at` is the time said with it ("anxious at 3am", "anxiety 7/10 on monday"), or
+the day the message names in a clause of its own; None (now) when none.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.domain.entries import AnxietyEntry, AttackEntry
 from bot.domain.parsing import vocab as V
-from bot.domain.parsing.core import Anchor, AttackNews, Message, Values, _clamp, number
+from bot.domain.parsing.core import Anchor, AttackNews, Message, Values, _clamp, moment, number
 
 
 def read_anxiety(msg: Message, values: Values, attack: AttackNews | None) -> AnxietyEntry | None:
+    anxiety = _level(msg, values, attack)
+    if anxiety is None:
+        return None
+    t = next((t for t in msg.times_for("anxiety") if t.role != "range"), msg.context)
+    if t is None:
+        return anxiety
+    assumed = frozenset({"at"}) if t.vague else frozenset()
+    return replace(anxiety, at=moment(t.at), assumed=assumed)
+
+
+def _level(msg: Message, values: Values, attack: AttackNews | None) -> AnxietyEntry | None:
     d = msg.d
     s = d.s
     anchors = msg.anchors_of("anxiety")
