@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.entries import (
     AnxietyEntry,
     AttackEntry,
+    AttackUpdateEntry,
     DoseEntry,
     Entry,
     MedicationEntry,
@@ -272,3 +273,61 @@ def test_a_day_in_a_clause_of_its_own_dates_every_entry_without_a_time() -> None
     assert anxiety.at is not None and anxiety.at.date() == date(2026, 11, 9)
     assert attack_of(entries).started_at == at("2026-11-09 15:00")
     assert doses_of(entries) == [(300, None, at("2026-11-09 21:00"), False)]
+
+
+# --- attacks: a past pain level, phrases without a time ---------------------------------
+
+
+def test_a_pain_level_at_a_past_time_is_an_update_at_that_time() -> None:
+    [update] = read("9 Nov at 16:30 pain was 3/10", "2026-11-10 10:00")
+    assert isinstance(update, AttackUpdateEntry)
+    assert (update.intensity, update.at) == (3, at("2026-11-09 16:30"))
+
+
+def test_a_past_headache_that_eased_is_an_update_not_a_new_attack() -> None:
+    [update] = read("yesterday at 8pm the headache was down to 2/10", "2026-11-05 09:00")
+    assert isinstance(update, AttackUpdateEntry)
+    assert (update.intensity, update.at) == (2, at("2026-11-04 20:00"))
+
+
+def test_a_pain_level_on_a_named_day_without_a_time_is_dated_with_the_time_assumed() -> None:
+    [update] = read("yesterday the pain was 3/10", "2026-11-10 10:00")
+    assert isinstance(update, AttackUpdateEntry)
+    assert update.at is not None and update.at.date() == date(2026, 11, 9)
+    assert update.assumed == {"at"}
+
+
+def test_woke_up_with_a_migraine_starts_in_the_morning() -> None:
+    attack = attack_of(read("woke up with a migraine", "2026-11-10 09:30"))
+    assert (attack.started_at, attack.ended_at) == (at("2026-11-10 07:00"), None)
+    assert attack.assumed == {"started_at"}
+    saturday = attack_of(read("woke up with a bad headache on saturday", "2026-11-30 10:00"))
+    assert saturday.started_at == at("2026-11-28 07:00")
+
+
+def test_woke_up_at_a_time_said_keeps_that_time() -> None:
+    attack = attack_of(read("woke up at 5 with a migraine", "2026-11-10 09:30"))
+    assert attack.started_at == at("2026-11-10 05:00")
+    assert attack.assumed == frozenset()
+
+
+def test_all_day_on_a_past_day_ends_that_evening() -> None:
+    attack = attack_of(read("migraine all day yesterday, 6/10", "2026-11-10 09:00"))
+    assert (attack.started_at, attack.ended_at) == (at("2026-11-09 07:00"), at("2026-11-09 21:00"))
+    assert attack.assumed == {"started_at", "ended_at"}
+
+
+def test_all_day_today_is_still_going() -> None:
+    attack = attack_of(read("headache all day", "2026-11-10 16:00"))
+    assert (attack.started_at, attack.ended_at) == (at("2026-11-10 07:00"), None)
+
+
+def test_all_day_said_of_something_else_is_no_time_of_the_attack() -> None:
+    attack = attack_of(read("headache after staring at my screen all day", "2026-11-10 19:00"))
+    assert attack.started_at is None
+
+
+def test_an_attack_on_a_named_day_without_a_time_starts_at_midday_assumed() -> None:
+    attack = attack_of(read("migraine on 2 Nov", "2026-11-10 12:00"))
+    assert attack.started_at == at("2026-11-02 12:00")
+    assert attack.assumed == {"started_at"}

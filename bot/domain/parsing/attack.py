@@ -7,14 +7,20 @@ belong to no other topic ("5", "went from 7 to 3").
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 from bot.domain.entries import AttackEndEntry, AttackEntry, AttackUpdateEntry, Medicine
 from bot.domain.parsing import vocab as V
 from bot.domain.parsing.core import Anchor, AttackNews, Message, Values, _clamp, moment, number
 from bot.domain.parsing.medicines import medicine_times
-from bot.domain.parsing.times import shift
+from bot.domain.parsing.times import TimeMention, local, shift
 from storage.enums import AttackKind
+
+# "woke up with a migraine" starts in the morning; "all day" lasts until the evening
+_WOKE_WITH = re.compile(r"\b(?:woke|wake|waking|woken|awoke|awoken)(?: up)? (?:with|to)\b")
+_ALL_DAY = re.compile(r"\ball day\b|\b(?:the )?whole day\b|\ball (?:of )?the day\b")
+_WAKING = time(7, 0)
+_EVENING = time(21, 0)
 
 # words that make plural "migraines"/"headaches" a general statement rather than one attack
 _GENERAL_TALK = re.compile(
@@ -229,8 +235,10 @@ def read_attack(msg: Message, values: Values) -> AttackNews | None:
     starts = [t for t in times if t.role in ("start", "point")]
     ends = [t for t in times if t.role == "end"]
     started_at = ended_at = None
+    start_t = end_t = None
     if ranges:
         started_at, ended_at = ranges[0].at, ranges[0].until
+        start_t = end_t = ranges[0]
     else:
         if end is not None:
             # times in the clause of the end cue are when it ended
@@ -248,9 +256,30 @@ def read_attack(msg: Message, values: Values) -> AttackNews | None:
             # a time in the clause that names the attack wins over one elsewhere
             kind_clauses = {d.clause(a.start) for a in kinds}
             starts.sort(key=lambda t: (d.clause(t.start) not in kind_clauses, t.start))
-            started_at = starts[0].at
+            started_at, start_t = starts[0].at, starts[0]
         if ends:
-            ended_at = ends[0].at
+            ended_at, end_t = ends[0].at, ends[0]
+    assumed: set[str] = set()
+    if start_t is not None and start_t.vague:
+        assumed.add("started_at")
+    if end_t is not None and end_t.vague:
+        assumed.add("ended_at")
+    if start_t is None and kinds and msg.context is not None:
+        # "Friday: migraine 6/10": the day of the message, at midday
+        start_t, started_at = msg.context, msg.context.at
+        assumed.add("started_at")
+    if start_t is None or start_t.vague:
+        # a phrase without a time takes a sensible one (DESIGN §6a)
+        day = start_t.at.date() if start_t is not None else msg.now.date()
+        if _said_of(msg, _WOKE_WITH, kinds):
+            started_at = min(local(day, _WAKING, msg.zone), msg.now)
+            assumed.add("started_at")
+        if _said_of(msg, _ALL_DAY, kinds):
+            started_at = min(local(day, _WAKING, msg.zone), msg.now)
+            assumed.add("started_at")
+            if end is None and end_t is None and day < msg.now.date():
+                ended_at = local(day, _EVENING, msg.zone)
+                assumed.add("ended_at")
     if started_at is not None and ended_at is not None:
         for _ in range(3):
             if ended_at > started_at:
@@ -270,12 +299,19 @@ def read_attack(msg: Message, values: Values) -> AttackNews | None:
             or re.search(r"\bhad (?:a |an |my )?(?:\w+ )?(?:migraine|headache)", s) is not None
         )
         if not described:
-            return AttackEndEntry(ended_at=moment(ended_at or msg.now))
+            return AttackEndEntry(
+                ended_at=moment(ended_at or msg.now),
+                assumed=frozenset(assumed & {"ended_at"}),
+            )
         if ended_at is None:
             ended_at = msg.now
 
-    if kinds and end is None and _is_update(msg, kinds) and started_at is None:
-        return _update(msg, intensity)
+    if kinds and end is None and _is_update(msg, kinds):
+        if started_at is None:
+            return _update(msg, intensity)
+        if start_t is not None and _update_at(msg, start_t):
+            # "yesterday at 8pm the headache was down to 2/10": pain at a past time
+            return _update(msg, intensity)
 
     meds = [a for a in msg.anchors_of("med") if not d.negated(a.start, a.end, 2)]
     if (
@@ -300,6 +336,7 @@ def read_attack(msg: Message, values: Values) -> AttackNews | None:
         ended_at=moment(ended_at),
         symptoms=tuple(sorted(symptoms)),
         triggers=tuple(sorted(read_triggers(msg))),
+        assumed=frozenset(assumed),
         medications=tuple(
             Medicine(
                 name=a.text,
@@ -310,6 +347,31 @@ def read_attack(msg: Message, values: Values) -> AttackNews | None:
             for i, a in enumerate(meds)
         ),
     )
+
+
+def _said_of(msg: Message, pattern: re.Pattern[str], kinds: list[Anchor]) -> bool:
+    """The phrase is said of the attack: within three words of a migraine or headache."""
+    d = msg.d
+    for m in pattern.finditer(d.s):
+        for a in kinds:
+            if d.clause(a.start) != d.clause(m.start()):
+                continue
+            gap = d.s[a.end : m.start()] if a.end <= m.start() else d.s[m.end() : a.start]
+            if len(gap.split()) <= 3:
+                return True
+    return False
+
+
+def _update_at(msg: Message, t: TimeMention) -> bool:
+    """A past time said in the clause that says how the pain has changed."""
+    d = msg.d
+    if t.role != "point" or t.at >= msg.now - timedelta(minutes=10):
+        return False
+    c = d.clause(t.start)
+    for m in V.UPDATE_STRONG.finditer(d.s):
+        if d.clause(m.start()) == c and m.group(0) not in ("less", "lower", "higher", "still"):
+            return True
+    return False
 
 
 def _lone_intensity_clause(msg: Message) -> float | None:
@@ -366,12 +428,19 @@ def _is_update(msg: Message, kinds: list[Anchor]) -> bool:
 
 
 def _update(msg: Message, intensity: float | None) -> AttackUpdateEntry:
-    at = None
-    for t in msg.times:
-        if t.role in ("point", "start") and not t.vague:
-            at = t.at
-            break
-    return AttackUpdateEntry(intensity=number(intensity), at=moment(at or msg.now))
+    exact = [t for t in msg.times if t.role in ("point", "start") and not t.vague]
+    vague = [
+        t
+        for t in [*msg.times, *([msg.context] if msg.context else [])]
+        if t.role in ("point", "start") and t.vague and t.at <= msg.now - timedelta(hours=1)
+    ]
+    if exact:
+        return AttackUpdateEntry(intensity=number(intensity), at=moment(exact[0].at))
+    if vague:
+        # "yesterday the pain was 3/10": that day, the hour assumed
+        at = moment(vague[0].at)
+        return AttackUpdateEntry(intensity=number(intensity), at=at, assumed=frozenset({"at"}))
+    return AttackUpdateEntry(intensity=number(intensity), at=moment(msg.now))
 
 
 def _intensity_words(msg: Message, anchors: list[Anchor]) -> float | None:
