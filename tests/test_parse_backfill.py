@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.domain.entries import (
     AnxietyEntry,
     AttackEntry,
@@ -16,6 +18,7 @@ from bot.domain.entries import (
     DoseEntry,
     Entry,
     MedicationEntry,
+    PeriodEntry,
     SideEffectEntry,
     SleepEntry,
 )
@@ -331,3 +334,40 @@ def test_an_attack_on_a_named_day_without_a_time_starts_at_midday_assumed() -> N
     attack = attack_of(read("migraine on 2 Nov", "2026-11-10 12:00"))
     assert attack.started_at == at("2026-11-02 12:00")
     assert attack.assumed == {"started_at"}
+
+
+# --- periods -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "on", "started"),
+    [
+        ("period started", date(2026, 11, 10), True),
+        ("period today", date(2026, 11, 10), False),
+        ("on my period", date(2026, 11, 10), False),
+        ("got my period yesterday", date(2026, 11, 9), True),
+        ("Period started on saturday, cramps", date(2026, 11, 7), True),
+        ("day 2 of my period", date(2026, 11, 10), False),
+    ],
+)
+def test_a_period_said_on_its_own_is_a_period_entry(text: str, on: date, started: bool) -> None:
+    assert read(text, "2026-11-10 12:00") == [PeriodEntry(on=on, started=started)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no period this month",
+        "period is late",
+        "my period ended yesterday",
+        "over a period of weeks",
+    ],
+)
+def test_a_period_not_happening_is_no_entry(text: str) -> None:
+    assert not [e for e in read(text, "2026-11-10 12:00") if isinstance(e, PeriodEntry)]
+
+
+def test_a_period_said_with_an_attack_is_its_trigger() -> None:
+    entries = read("migraine on day 1 of my period", "2026-11-10 12:00")
+    assert [type(e) for e in entries] == [AttackEntry]
+    assert attack_of(entries).triggers == ("menstruation",)

@@ -2,7 +2,7 @@
 
 `core.Message` cuts the normalised message into clauses and finds its time
 mentions, anchors and values; each topic module (`attack`, `dose`,
-`medicines`, `sleep`, `mood`, `side_effects`) then builds its entries from
+`medicines`, `sleep`, `mood`, `side_effects`, `period`) then builds its entries from
 them. Questions and news about someone else give no entries.
 """
 
@@ -14,7 +14,7 @@ from datetime import datetime
 
 from bot.domain.entries import AttackEntry, Entry
 from bot.domain.parsing import attack as attack_
-from bot.domain.parsing import dose, medicines, mood, side_effects, sleep
+from bot.domain.parsing import dose, medicines, mood, period, side_effects, sleep
 from bot.domain.parsing.core import Message, collect_scale_values, us_dates
 from bot.domain.parsing.lexicon import corrector
 from bot.domain.parsing.text import basic_normalize, normalize
@@ -77,6 +77,9 @@ def parse_message(text: str, now: datetime, tz: str) -> list[Entry]:
     side = side_effects.read_side_effects(msg, attack)
     if side:
         entries.append(side)
+    days = period.read_period(msg, attack)
+    if days:
+        entries.append(days)
     return entries
 
 

@@ -716,6 +716,8 @@ def pattern_words() -> set[str]:
         V.ANXIETY,
         V.STRESS_AS_ANXIETY,
         V.ANXIETY_CALM,
+        V.PERIOD,
+        V.PERIOD_STARTED,
         *(p for p, _ in V.INTENSITY_WORDS),
         *(p for p, _ in V.SLEEP_QUALITY),
         *(p for p, _ in V.ANXIETY_WORDS),

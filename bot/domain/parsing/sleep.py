@@ -390,6 +390,8 @@ def _flag(msg: Message, pattern: re.Pattern[str], exclude: str | None = None) ->
     d = msg.d
     result: bool | None = None
     for m in pattern.finditer(d.s):
+        if pattern is V.CRAMPS and m.group(0).startswith("cramp") and V.PERIOD.search(d.s):
+            continue  # "period started, cramps": period cramps, not a night's leg cramps
         if exclude:
             ca, cb = d.clause_text(m.start())
             window = d.s[max(ca, m.start() - 25) : min(cb, m.end() + 30)]

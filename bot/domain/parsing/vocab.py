@@ -929,6 +929,35 @@ ANXIETY_WORDS: list[tuple[re.Pattern[str], int]] = [
     (_rx(r"low", r"minimal", r"barely"), 2),
 ]
 
+# --- periods -----------------------------------------------------------------
+
+PERIOD = _rx(
+    r"(?:my |the )?periods?",
+    r"menstruat\w*",
+    r"menses",
+    r"time of (?:the|my) month",
+    r"aunt flo",
+    r"on the rag",
+)
+# "period" that is not a menstrual period, or a period that is not happening
+NOT_A_PERIOD = _rx(
+    r"(?:a|the|this|that|short|long|trial|waiting|grace|free|same|time|test|testing) periods?",
+    r"periods? of",
+    r"(?:no|missed|missing|skipped|late) periods?",
+    r"periods? (?:is |was |has been |are )?(?:late|due|overdue|missing|irregular)",
+    r"periods? (?:has |have |is |was |are )?(?:ended|finished|stopped|over|gone|done)",
+    r"(?:waiting for|before|after|expecting|since|between) (?:my |the )?periods?",
+    r"periods? (?:app|tracker|tracking|pants)",
+)
+PERIOD_STARTED = _rx(
+    r"(?:periods?|it) (?:has |have |just |finally |only )*(?:started|starting|start|came|come"
+    r"|arrived|began|begun|kicked in|showed up|turned up|is here|came on|arrived early)",
+    r"(?:got|get|getting|started|starting|start|have started|came on) (?:on )?(?:my |the )?period",
+    r"first day of (?:my |the )?period",
+    r"day 1 of (?:my |the )?period",
+    r"period day 1",
+)
+
 # --- medicines -------------------------------------------------------------
 
 EXTRA_ALIASES = {
