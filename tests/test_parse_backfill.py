@@ -371,3 +371,15 @@ def test_a_period_said_with_an_attack_is_its_trigger() -> None:
     entries = read("migraine on day 1 of my period", "2026-11-10 12:00")
     assert [type(e) for e in entries] == [AttackEntry]
     assert attack_of(entries).triggers == ("menstruation",)
+
+
+def test_a_numeric_date_after_the_attack_is_read_in_the_zones_order() -> None:
+    us = attack_of(read("migraine 11/3 from 1pm to 5pm", "2026-11-05 09:00", "America/Chicago"))
+    eu = attack_of(read("migraine 3/11 from 1pm to 5pm", "2026-11-05 09:00"))
+    assert us.started_at == at("2026-11-03 13:00", "America/Chicago")
+    assert eu.started_at == at("2026-11-03 13:00")
+
+
+def test_a_score_is_not_a_date() -> None:
+    assert attack_of(read("migraine 7/10", "2026-11-05 09:00")).intensity == 7
+    assert attack_of(read("migraine 12/10", "2026-11-05 09:00")).started_at is None

@@ -151,6 +151,12 @@ DAY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
             r"\b(?P<a>\d{1,2}) ?(?P<sep>/|\.|-) ?(?P<b>\d{1,2}) ?(?P=sep) ?(?P<year>(?:20)?\d\d)\b"
             r"|\b(?:on|of) (?P<a2>\d{1,2}) ?(?:/|-) ?(?P<b2>\d{1,2})\b(?! ?(?:/|pm|am))"
             r"|\b(?:on|of) (?P<a3>\d{1,2})\.(?P<b3>\d{1,2})\b(?! ?(?:pm|am))"
+            # "migraine 11/3 from 1pm": a date right after the attack or at the start, unless
+            # it reads as a score ("7/10", "3/5") or a fraction ("1/2 a capsule")
+            r"|(?:^|(?<=\bmigraine )|(?<=\bheadache )|(?<=\bsince )|(?<=\bfrom )|(?<=\buntil )"
+            r"|(?<=\btill ))(?P<a4>\d{1,2}) ?/ ?(?P<b4>\d{1,2})\b"
+            r"(?! ?(?:/|\.\d|:|of\b|a\b|an\b|mg|g\b|h\b|hours?|minutes?|caps?\b|capsules?|pills?"
+            r"|tablets?|tabs?\b|x\b|%|scale|rating|pain|intensity|ish))"
         ),
         "numeric",
     ),
@@ -360,10 +366,12 @@ def _day_refs(s: str, now: datetime, us_dates: bool) -> list[_Day]:
             elif kind == "iso":
                 d = _safe_date(g["y"], int(g["m"]), int(g["d"]), today)
             elif kind == "numeric":
-                a = int(g.get("a") or g.get("a2") or g.get("a3") or 0)
-                b = int(g.get("b") or g.get("b2") or g.get("b3") or 0)
+                a = int(g.get("a") or g.get("a2") or g.get("a3") or g.get("a4") or 0)
+                b = int(g.get("b") or g.get("b2") or g.get("b3") or g.get("b4") or 0)
                 if b == 10 and not g.get("year") and a <= 10 and m.group(0).startswith("of"):
                     continue  # "7 of 10" style intensity slipped in
+                if g.get("a4") and (b == 10 or (b in (4, 5) and a <= b) or a == 0 or b == 0):
+                    continue  # a score: anything out of 10 ("12/10"), up to 4/4 or 5/5
                 month, day = (a, b) if us_dates else (b, a)
                 if month > 12 >= day:
                     month, day = day, month
