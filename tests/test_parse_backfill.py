@@ -383,3 +383,48 @@ def test_a_numeric_date_after_the_attack_is_read_in_the_zones_order() -> None:
 def test_a_score_is_not_a_date() -> None:
     assert attack_of(read("migraine 7/10", "2026-11-05 09:00")).intensity == 7
     assert attack_of(read("migraine 12/10", "2026-11-05 09:00")).started_at is None
+
+
+# --- one past day named dates what was taken in it ---------------------------------------
+
+
+def test_medicines_taken_on_the_one_past_day_named_are_on_that_day() -> None:
+    attack = attack_of(
+        read(
+            "had a migraine tuesday 8/10, took sumatriptan at 11 and again at 3pm",
+            "2026-11-12 09:00",
+        )
+    )
+    assert [(m.name, m.taken_at) for m in attack.medications] == [
+        ("sumatriptan", at("2026-11-10 11:00")),
+        ("sumatriptan", at("2026-11-10 15:00")),
+    ]
+    # the day had no time of its own: the attack had begun by the first medicine
+    assert attack.started_at == at("2026-11-10 11:00")
+    assert attack.assumed == {"started_at"}
+
+
+def test_an_attack_still_going_since_a_day_leaves_todays_clocks_today() -> None:
+    attack = attack_of(read("migraine since tuesday, took ibuprofen at 8am", "2026-11-12 09:00"))
+    assert attack.medications[0].taken_at == at("2026-11-12 08:00")
+
+
+def test_a_dose_skipped_on_two_days_is_two_skipped_doses() -> None:
+    entries = read("forgot to take my magnesium monday and tuesday", "2026-11-12 09:00")
+    assert [(t.date() if t else None, skipped) for _, _, t, skipped in doses_of(entries)] == [
+        (date(2026, 11, 9), True),
+        (date(2026, 11, 10), True),
+    ]
+
+
+def test_a_second_dose_by_count_alone() -> None:
+    entries = read("took 2 capsules this morning and 1 at lunch", "2026-11-12 15:00")
+    assert doses_of(entries) == [
+        (None, 2, at("2026-11-12 08:00"), False),
+        (None, 1, at("2026-11-12 12:30"), False),
+    ]
+
+
+def test_sleep_under_a_day_heading_is_the_night_before_that_day() -> None:
+    entries = read("Monday: headache 6/10, slept badly", "2026-11-12 09:00")
+    assert sleep_of(entries).night == date(2026, 11, 8)

@@ -329,6 +329,11 @@ def read_attack(msg: Message, values: Values) -> AttackNews | None:
     # when each medicine was taken matters for the 2-hour response ("took it at 3pm");
     # one whose time was not said stays None (the diary dates it from the attack)
     med_times = medicine_times(msg, meds)
+    taken = [t.at for _, t in med_times if t is not None and not t.vague]
+    if started_at is not None and "started_at" in assumed and taken:
+        first = min(taken)
+        if first < started_at and first.date() == started_at.date():
+            started_at = first  # it had begun by the first medicine taken for it
     return AttackEntry(
         kind=AttackKind.MIGRAINE if kind == "migraine" else AttackKind.HEADACHE,
         intensity=number(intensity),
@@ -339,12 +344,12 @@ def read_attack(msg: Message, values: Values) -> AttackNews | None:
         assumed=frozenset(assumed),
         medications=tuple(
             Medicine(
-                name=a.text,
-                dose_mg=number(a.value),
-                taken_at=moment(t.at) if (t := med_times.get(i)) else None,
+                name=meds[i].text,
+                dose_mg=number(meds[i].value),
+                taken_at=moment(t.at) if t is not None else None,
                 assumed=frozenset({"taken_at"}) if t is not None and t.vague else frozenset(),
             )
-            for i, a in enumerate(meds)
+            for i, t in med_times
         ),
     )
 

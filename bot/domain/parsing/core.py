@@ -392,6 +392,8 @@ class Message:
             return "attack" if best.topic == "pain" else best.topic
         if has_attack:
             return "attack"
+        if self.values.get("dose"):
+            return "dose"  # "200mg this morning and 200mg just now": magnesium, unnamed
         return None
 
     def mag_causal_clause(self, pos: int) -> bool:

@@ -62,7 +62,9 @@ _MAG_DOES = re.compile(
 _NOT_MAG_CONTEXT = re.compile(r"\bside effects?\b")
 
 _ANOTHER = re.compile(
-    r"\banother (?P<n>\d+(?:\.\d+)?)\b|\b(?P<n2>\d+(?:\.\d+)?) more\b"
+    r"(?:\banother (?P<n>\d+(?:\.\d+)?)\b|\b(?P<n2>\d+(?:\.\d+)?) more\b"
+    r"|\band (?P<n3>\d+(?:\.\d+)?)(?= (?:at|this|in the|last|tonight|before|around|just|later"
+    r"|with|after)\b))"
     r"(?! ?(?:/|:|\.\d|am\b|pm\b|h\b|hours?|minutes?|mins?\b|days?|weeks?|times|x\b|%))"
 )
 
@@ -117,9 +119,9 @@ def collect_values(msg: Message) -> None:
         if 0 < n <= MAX_COUNT:
             add("dose", m.start(), n, "count")
     # "... at 8am and another 2 at 9pm": a second dose of the same kind, by the same rules
-    if msg.values.get("dose") and msg.anchors_of("dose"):
+    if msg.values.get("dose"):
         for m in msg.find(_ANOTHER, claim=True):
-            n = float(m.group("n") or m.group("n2"))
+            n = float(m.group("n") or m.group("n2") or m.group("n3"))
             amount = bare_amount(n)
             if amount is not None:
                 add("dose", m.start(), n, "amount" if amount.amount_mg is not None else "count")
@@ -186,6 +188,10 @@ def read_doses(msg: Message, values: Values) -> list[DoseEntry]:
             _dose(None, None, skip_times[0] if skip_times else msg.context, skipped=True),
         ]
     if skipped:
+        days = [t for t in times if t.vague]
+        if len(days) >= 2 and len(days) == len(times):
+            # "forgot my magnesium monday and tuesday": one skipped dose a day
+            return [_dose(None, None, t, skipped=True) for t in days]
         return [_dose(None, None, times[0] if times else msg.context, skipped=True)]
     return _taken(msg, amounts + counts, times)
 

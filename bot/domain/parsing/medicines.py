@@ -14,20 +14,23 @@ from bot.domain.parsing.core import Anchor, AttackNews, Message, moment, number
 from bot.domain.parsing.times import TimeMention
 
 # medicines in a list share the time after the last one: "ibuprofen and paracetamol at 3pm"
+_AGAIN = re.compile(r"\b(?:again|another(?: one| dose)?|a second(?: one| dose)?|more)(?: \w+)?$")
 _LIST_GAP = re.compile(r"^ (?:and|,|&|\+|plus|with|or)(?: (?:a|an|some|my|the|\d+ ?(?:mg|g)))? $")
 
 
-def medicine_times(msg: Message, meds: list[Anchor]) -> dict[int, TimeMention]:
-    """The time each medicine (by index in `meds`) was taken, when the message says it.
+def medicine_times(msg: Message, meds: list[Anchor]) -> list[tuple[int, TimeMention | None]]:
+    """Each medicine taken (by index in `meds`) with its time, when the message says it.
 
     A time said about medicines goes to the medicine on its left in the same
     clause ("sumatriptan at 16:30"), else the one on its right ("at 3pm took
-    ibuprofen"), else the last one named before it.
+    ibuprofen"), else the last one named before it. A second time for the same
+    medicine after "again" or "another" is a second dose of it.
     """
     d = msg.d
     own: dict[int, TimeMention] = {}
+    repeats: list[tuple[int, TimeMention | None]] = []
     if not meds:
-        return own
+        return []
     for t in msg.times_for("med"):
         if t.role == "range":
             continue
@@ -41,11 +44,17 @@ def medicine_times(msg: Message, meds: list[Anchor]) -> dict[int, TimeMention]:
         else:
             before = [i for i, a in enumerate(meds) if a.start < t.start]
             pick = before[-1] if before else 0
-        own.setdefault(pick, t)
+        if pick not in own:
+            own[pick] = t
+        elif _AGAIN.search(d.s[max(meds[pick].end, t.start - 30) : t.start].rstrip()):
+            repeats.append((pick, t))
     for i in range(len(meds) - 2, -1, -1):
         if i not in own and i + 1 in own and _LIST_GAP.match(d.s[meds[i].end : meds[i + 1].start]):
             own[i] = own[i + 1]
-    return own
+    return sorted(
+        [(i, own.get(i)) for i in range(len(meds))] + repeats,
+        key=lambda p: (p[0], p[1].start if p[1] else -1),
+    )
 
 
 def read_medications(msg: Message, attack: AttackNews | None) -> list[MedicationEntry]:
@@ -53,14 +62,14 @@ def read_medications(msg: Message, attack: AttackNews | None) -> list[Medication
         return []
     d = msg.d
     meds = [a for a in msg.anchors_of("med") if not d.negated(a.start, a.end, 2)]
-    times = medicine_times(msg, meds)
     out: list[MedicationEntry] = []
     seen: set[str] = set()
-    for i, a in enumerate(meds):
-        if a.text in seen:
+    for i, t in medicine_times(msg, meds):
+        a = meds[i]
+        if a.text in seen and t is None:
             continue
         seen.add(a.text)
-        t = times.get(i) or msg.context
+        t = t or msg.context
         out.append(
             MedicationEntry(
                 name=a.text,

@@ -383,6 +383,9 @@ def _night(msg: Message) -> date | None:
         if night == today and msg.now.hour < 18:
             night -= timedelta(days=7)  # "friday night" said on a friday morning: last week's
         return night if night <= today else None
+    if msg.context is not None and msg.context.day is not None:
+        # "Monday: slept badly": the night that ended that morning, as "last night" is today's
+        return msg.context.day - timedelta(days=1)
     return None
 
 

@@ -206,6 +206,7 @@ NAMED_TIMES = {
     "supper": time(19, 0),
 }
 
+_TAKEN = re.compile(r"\b(?:took|taken|had|popped|again|another|then|later)\b")
 RANGE_SEP = re.compile(r"^ ?(?:-|to|till|until|til|and|through|thru) ?$")
 AGO = re.compile(
     r"\b(?:about |around |like |roughly )?(?P<n>\d+(?:\.\d+)?) ?(?P<u>hours?|h|minutes?|m"
@@ -508,6 +509,16 @@ def _resolve_clock(
     return max(past) if past else min(options)
 
 
+def _near(s: str, day: _Day, pos: int) -> bool:
+    """ "at 7 this morning", "this morning around 7": a period word right beside the clock.
+
+    "2 capsules this morning and 1 at bedtime": farther off, the morning is not the
+    bedtime's.
+    """
+    gap = s[day.end : pos] if day.end <= pos else s[pos : day.start]
+    return len(gap.split()) <= 2
+
+
 def _prep_before(s: str, pos: int, n: int = 3) -> list[str]:
     return s[:pos].split()[-n:]
 
@@ -536,6 +547,16 @@ def find_times(
     days = _day_refs(s, now, us_dates)
     _mark_headings(s, days, clause_of, clause_starts)
     headings = [d for d in days if d.heading]
+    named_days = {d.day for d in days if d.named}
+    # "had a migraine tuesday, took sumatriptan at 11": the one past day named is the day
+    # of the medicines taken in it (not "since tuesday": that attack is still going)
+    only_day = next((d for d in days if d.named), None) if len(named_days) == 1 else None
+    if only_day is not None and (
+        only_day.day is None
+        or only_day.day >= now.date()
+        or s[: only_day.start].split()[-1:] == ["since"]
+    ):
+        only_day = None
     mentions: list[TimeMention] = []
     spans: list[tuple[int, int]] = [(d.start, d.end) for d in days]
 
@@ -543,14 +564,24 @@ def find_times(
         return not any(x < b and a < y for x, y in spans)
 
     def day_for(pos: int) -> _Day | None:
-        same = [d for d in days if clause_of[d.start] == clause_of[pos] and d.day is not None]
+        same = [
+            d
+            for d in days
+            if clause_of[d.start] == clause_of[pos]
+            and d.day is not None
+            and (d.named or _near(s, d, pos))
+        ]
         if same:
             return min(same, key=lambda d: abs(d.start - pos))
         # a day named in a clause of its own covers the clocks that name none
         before = [d for d in headings if d.start < pos]
         if before:
             return before[-1]
-        return headings[0] if headings else None
+        if headings:
+            return headings[0]
+        if only_day is not None and _TAKEN.search(s[clause_start(pos) : pos]):
+            return only_day
+        return None
 
     def named(day: _Day | None) -> date | None:
         return day.day if day is not None and day.named else None
@@ -608,8 +639,8 @@ def find_times(
         if i in used:
             continue
         day = day_for(a)
-        if day is not None:
-            day.used = True
+        if day is not None and clause_of[day.start] == clause_of[a]:
+            day.used = True  # a day lent from elsewhere still dates its own clause
         period = day.period if day else None
         # a range "9am to 1pm", "2-6pm", "from 9 to 1"
         if i + 1 < len(clocks) and clause_of[clocks[i + 1][0]] == clause_of[a]:
