@@ -428,3 +428,52 @@ def test_a_second_dose_by_count_alone() -> None:
 def test_sleep_under_a_day_heading_is_the_night_before_that_day() -> None:
     entries = read("Monday: headache 6/10, slept badly", "2026-11-12 09:00")
     assert sleep_of(entries).night == date(2026, 11, 8)
+
+
+# --- found by the second batch of examples ----------------------------------------------
+
+
+def test_an_end_said_later_in_the_message_is_on_the_day_named() -> None:
+    attack = attack_of(
+        read("had a bad headache on sunday, 6/10, it lasted till about 9pm", "2026-11-17 08:00")
+    )
+    assert attack.ended_at == at("2026-11-15 21:00")
+
+
+def test_a_short_weekday_with_a_period_word_is_a_day() -> None:
+    night = sleep_of(read("sat night sleep 8h, great", "2026-11-23 08:00"))
+    assert (night.night, night.quality) == (date(2026, 11, 21), 5)
+
+
+def test_a_writer_on_the_24_hour_clock_means_8_as_08_00() -> None:
+    entries = read("mag 200mg at 8 and 200mg at 20:00", "2026-11-12 21:00")
+    assert [t for _, _, t, _ in doses_of(entries)] == [
+        at("2026-11-12 08:00"),
+        at("2026-11-12 20:00"),
+    ]
+
+
+def test_bare_hours_from_and_to_are_a_range_but_pain_going_down_is_not() -> None:
+    attack = attack_of(read("yday 5/10 headache from 2 to 6", "2026-11-12 09:00"))
+    assert (attack.started_at, attack.ended_at) == (at("2026-11-11 14:00"), at("2026-11-11 18:00"))
+    [update] = read("pain went from 7 to 3", "2026-11-12 09:00")
+    assert isinstance(update, AttackUpdateEntry) and update.intensity == 3
+
+
+def test_a_night_range_ends_at_the_first_such_hour_after_it_starts() -> None:
+    night = sleep_of(read("slept from 11 till 6 on friday night", "2026-11-16 09:00"))
+    assert (night.night, night.hours) == (date(2026, 11, 13), 7)
+
+
+def test_the_day_of_a_period_is_not_a_pain_level() -> None:
+    assert read("still on my period, day 4", "2026-11-12 10:00") == [
+        PeriodEntry(on=date(2026, 11, 12), started=False)
+    ]
+
+
+def test_a_dose_with_a_meal_is_at_that_meal() -> None:
+    entries = read("2 capsules at breakfast, 2 more with dinner", "2026-11-12 21:00")
+    assert doses_of(entries) == [
+        (None, 2, at("2026-11-12 08:00"), False),
+        (None, 2, at("2026-11-12 19:00"), False),
+    ]

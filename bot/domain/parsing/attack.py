@@ -116,6 +116,8 @@ _FROM_TO = re.compile(
 
 
 _BARE_NUMBER = re.compile(
+    # "day 4 of my period", "week 2": a count of days, not pain
+    r"(?<!\bday )(?<!\bweek )(?<!\bnight )"
     r"\b(?P<n>\d+(?:\.\d+)?)\b(?! ?(?:/|:|\.\d|am\b|pm\b|mg|g\b|h\b|hours?|minutes?|mins?\b|days?"
     r"|weeks?|times|x\b|%|pills?|caps?\b|capsules?|tablets?|ago))"
 )

@@ -127,6 +127,9 @@ DAY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
             + _WEEKDAY_LONG
             + r")(?: (?P<period>morning|afternoon|evening|night))?\b"
             r"|\bon (?P<wd2>" + _WEEKDAY_ANY + r")\b"
+            r"|\b(?:last )?(?P<wd3>"
+            + _WEEKDAY_ANY
+            + r") (?P<period2>morning|afternoon|evening|night)\b"
         ),
         "weekday",
     ),
@@ -182,8 +185,8 @@ CLOCK_PATTERNS: list[re.Pattern[str]] = [
     ),
     re.compile(
         r"\b(?P<named>noon|midday|midnight|lunchtime|lunch time|bedtime|bed time)\b"
-        r"|(?:(?<=since )|(?<=at )|(?<=around )|(?<=until )|(?<=till )|(?<=from )|(?<=by ))"
-        r"(?P<named2>breakfast|lunch|dinner|supper)\b"
+        r"|(?:(?<=since )|(?<=at )|(?<=around )|(?<=until )|(?<=till )|(?<=from )|(?<=by )"
+        r"|(?<=with ))(?P<named2>breakfast|lunch|dinner|supper)\b"
     ),
     re.compile(
         r"(?:(?<!went )(?<!gone )(?<!dropped )(?<!down )(?<!pain )"
@@ -206,7 +209,18 @@ NAMED_TIMES = {
     "supper": time(19, 0),
 }
 
-_TAKEN = re.compile(r"\b(?:took|taken|had|popped|again|another|then|later)\b")
+# clauses about what happened later that day: "took X at 11", "lasted till 9pm", "gone by 9pm"
+_TAKEN = re.compile(
+    r"\b(?:took|taken|had|popped|again|another|then|later|lasted|till|until|gone|ended"
+    r"|stopped|eased|finished|over)\b"
+)
+_BARE_RANGE = re.compile(
+    r"(?<!\bwent )(?<!\bgone )(?<!\bgo )(?<!\bdropped )(?<!\bimproved )(?<!\beased )"
+    r"(?<!\bcame )(?<!\bcome )(?<!\bdown )(?<!\bpain )(?<!\bit )(?<!\bis )(?<!\bup )"
+    r"(?<!\bwas )(?<!\blevel )"
+    r"\bfrom (?P<h1>1[0-2]|0?[1-9]) (?:to|till|until|-) (?P<h2>1[0-2]|0?[1-9])\b"
+    r"(?! ?(?:/|\.\d|:|out of|of 10|mg|g\b|h\b|hours?|minutes?|%|x\b|times|am|pm))"
+)
 RANGE_SEP = re.compile(r"^ ?(?:-|to|till|until|til|and|through|thru) ?$")
 AGO = re.compile(
     r"\b(?:about |around |like |roughly )?(?P<n>\d+(?:\.\d+)?) ?(?P<u>hours?|h|minutes?|m"
@@ -357,7 +371,8 @@ def _day_refs(s: str, now: datetime, us_dates: bool) -> list[_Day]:
             elif kind == "ago":
                 d = today - timedelta(days=int(g["n"]))
             elif kind == "weekday":
-                wd = WEEKDAYS[g.get("wd") or g["wd2"]]
+                wd = WEEKDAYS[g.get("wd") or g.get("wd2") or g["wd3"]]
+                period = period or g.get("period2")
                 back = (today.weekday() - wd) % 7
                 if back == 0 and "last" in m.group(0):
                     back = 7
@@ -632,7 +647,18 @@ def find_times(
             if colon and (g["h"].startswith("0") or h >= 13):
                 ap = "24"
             clocks.append((a, b, h, mnt, ap, colon))
+    # "from 2 to 6": bare hours in a range (not "went from 7 to 3", not "from 2 to 6/10")
+    for m in _BARE_RANGE.finditer(s):
+        spans_of = ((m.start("h1"), m.end("h1")), (m.start("h2"), m.end("h2")))
+        if not all(free(a, b) for a, b in spans_of):
+            continue
+        if any(x < m.end() and m.start() < y for x, y, *_ in clocks):
+            continue
+        for (a, b), key in zip(spans_of, ("h1", "h2"), strict=True):
+            clocks.append((a, b, int(m.group(key)), 0, None, False))
     clocks.sort()
+    # the writer uses the 24-hour clock: "at 8 and at 20:00" is 08:00
+    writer_24 = any(ap == "24" and h != 0 for _a, _b, h, _m, ap, _c in clocks)
 
     used: set[int] = set()
     for i, (a, b, h, mnt, ap, colon) in enumerate(clocks):
@@ -642,9 +668,13 @@ def find_times(
         if day is not None and clause_of[day.start] == clause_of[a]:
             day.used = True  # a day lent from elsewhere still dates its own clause
         period = day.period if day else None
+        if ap is None and writer_24 and period is None:
+            ap = "24"
         # a range "9am to 1pm", "2-6pm", "from 9 to 1"
         if i + 1 < len(clocks) and clause_of[clocks[i + 1][0]] == clause_of[a]:
             a2, b2, h2, m2, ap2, colon2 = clocks[i + 1]
+            if ap2 is None and writer_24:
+                ap2 = "24"
             if gap_is_range(b, a2):
                 if ap is None and ap2 not in (None, "24"):
                     ap = ap2 if (h % 12) <= (h2 % 12) else ("am" if ap2 == "pm" else "pm")
@@ -655,7 +685,8 @@ def find_times(
                 end_day = day_for(a2)
                 own_end_day = end_day is not None and end_day is not day and end_day.named
                 if start_dt is not None:
-                    end_c = _hour_candidates(h2, m2, _ap(ap2), period, colon2)
+                    # "from 11 till 6 on friday night": the end is the first 6 after 11 pm
+                    end_c = _hour_candidates(h2, m2, _ap(ap2), None, colon2)
                     end_opts = []
                     for c in end_c:
                         if own_end_day and end_day is not None and end_day.day is not None:
