@@ -477,3 +477,17 @@ def test_a_dose_with_a_meal_is_at_that_meal() -> None:
         (None, 2, at("2026-11-12 08:00"), False),
         (None, 2, at("2026-11-12 19:00"), False),
     ]
+
+
+# --- odd input of the largest size Telegram allows -------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["😀", "\u0301", "a\u0301", "😵\u200d💫", "🇩🇪", "a ", "mag "])
+def test_a_4096_character_message_of_one_symbol_logs_nothing(unit: str) -> None:
+    text = (unit * 4096)[:4096]
+    assert [e for e in read(text, "2026-11-10 12:00") if not isinstance(e, DoseEntry)] == []
+
+
+def test_a_message_of_headache_emoji_is_one_headache() -> None:
+    entries = read("🤕" * 4096, "2026-11-10 12:00")
+    assert [type(e) for e in entries] == [AttackEntry]

@@ -452,11 +452,11 @@ def _update(msg: Message, intensity: float | None) -> AttackUpdateEntry:
 
 def _intensity_words(msg: Message, anchors: list[Anchor]) -> float | None:
     best: tuple[int, float] | None = None
-    s = msg.d.s
     for a in anchors:
         ca, cb = msg.d.clause_text(a.start)
-        before = s[ca : a.start].split()
-        after = s[a.end : cb].split()
+        # the four words either side decide, and two more for their modifiers
+        before = msg.d.words_before(ca, a.start, 8)
+        after = msg.d.words_after(a.end, cb, 8)
         for side, words, filler in (
             ("b", list(reversed(before)), _FILLER_BEFORE),
             ("a", after, _FILLER_AFTER),
@@ -527,14 +527,16 @@ def read_symptoms(msg: Message) -> set[str]:
 
 def read_triggers(msg: Message) -> set[str]:
     d = msg.d
-    said = [sp for spans in symptom_spans(msg).values() for sp in spans]
+    # words that are a time, a medicine, magnesium or a symptom are no trigger
+    busy = bytearray(len(d.s) + 1)
+    spans = [sp for found in symptom_spans(msg).values() for sp in found]
+    spans += msg.time_spans + [(a.start, a.end) for a in msg.anchors_of("med", "dose")]
+    for a, b in spans:
+        busy[a:b] = b"\x01" * max(0, b - a)
     codes: set[str] = set()
-    taken = msg.time_spans + [(a.start, a.end) for a in msg.anchors_of("med", "dose")]
     for code, pattern in V.TRIGGERS.items():
         for m in pattern.finditer(d.s):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            if any(a < m.end() and m.start() < b for a, b in said):
+            if busy.find(1, m.start(), m.end()) != -1:
                 continue
             if code not in V.NEGATION_IMMUNE and d.negated(m.start(), m.end()):
                 continue

@@ -81,7 +81,7 @@ _LABEL_NUM = re.compile(
     r"|back to|at a|about a|like a|around a|maybe a|a solid|rated|rate)"
     r"(?: (?:is|was|at|of|about|around|now|still|currently|=|:|-|maybe|like|a|rating|score|level"
     r"|today"
-    r"|went|gone|up|down|to|back|only|solid|probably|roughly|approximately|right))*"
+    r"|went|gone|up|down|to|back|only|solid|probably|roughly|approximately|right)){0,6}"
     r" (?P<n>\d+(?:\.\d+)?)\b"
     r"(?! ?(?:/ ?\d|out of|of 10|:|\.\d|am\b|pm\b|a \.|p \.|mg|g\b|mcg|h\b|hours?|minutes?|days?"
     r"|weeks?"
@@ -109,9 +109,11 @@ class Doc:
     zone: ZoneInfo
     clause_of: list[int] = field(default_factory=list)
     clause_starts: list[int] = field(default_factory=list)
-    claimed: list[tuple[int, int]] = field(default_factory=list)
+    # 1 for every character a reader has taken (a time, a value, a medicine's name)
+    taken: bytearray = field(default_factory=bytearray)
 
     def __post_init__(self) -> None:
+        self.taken = bytearray(len(self.s) + 1)
         cuts = [0]
         for m in _SEPARATORS.finditer(self.s):
             cuts.append(m.start())
@@ -141,19 +143,48 @@ class Doc:
         return a, b
 
     def free(self, a: int, b: int) -> bool:
-        return not any(x < b and a < y for x, y in self.claimed)
+        return self.taken.find(1, a, max(a, b)) == -1
 
     def claim(self, a: int, b: int) -> None:
-        self.claimed.append((a, b))
+        if b > a:
+            self.taken[a:b] = b"\x01" * (b - a)
+
+    # words near a position are read from a window, not the whole clause, so that a
+    # long message costs time in proportion to its length
+    _WINDOW = 160
+
+    def words_before(self, start: int, pos: int, n: int) -> list[str]:
+        """Up to n words of s[start:pos], the last ones."""
+        lo = max(start, pos - self._WINDOW)
+        words = self.s[lo:pos].split()
+        if lo > start and self.s[lo - 1] != " ":
+            words = words[1:]  # the window cut a word in two
+        return words[-n:] if n else []
+
+    def words_after(self, pos: int, end: int, n: int) -> list[str]:
+        """Up to n words of s[pos:end], the first ones."""
+        hi = min(end, pos + self._WINDOW)
+        words = self.s[pos:hi].split()
+        if hi < end and self.s[hi : hi + 1] not in ("", " "):
+            words = words[:-1]
+        return words[:n]
+
+    def text_before(self, start: int, pos: int) -> str:
+        """s[start:pos], or its last whole words when that is longer than the window."""
+        lo = max(start, pos - self._WINDOW)
+        text = self.s[lo:pos]
+        if lo > start and self.s[lo - 1] != " ":
+            text = text.partition(" ")[2]  # the window cut a word in two
+        return text
 
     def before(self, pos: int, n: int = 3) -> list[str]:
         """Up to n words before pos, within the clause."""
         a, _ = self.clause_text(pos)
-        return self.s[a:pos].split()[-n:]
+        return self.words_before(a, pos, n)
 
     def after(self, pos: int, n: int = 3) -> list[str]:
         _, b = self.clause_text(pos)
-        return self.s[pos:b].split()[:n]
+        return self.words_after(pos, b, n)
 
     def negated(self, a: int, b: int, reach: int = 3) -> bool:
         words = self.before(a, reach)
@@ -161,7 +192,7 @@ class Doc:
             # "can't stop throwing up" is not a negation of throwing up
             if w in V.NEG_WORDS and not any(x in _NEG_BREAK for x in words[i + 1 :]):
                 return True
-        nxt = self.s[b:].split()[:2]
+        nxt = self.words_after(b, len(self.s), 2)
         return (bool(nxt) and nxt[0] in ("free", "less")) or nxt[:2] == ["not", "present"]
 
     def causal_in_clause(self, pos: int) -> bool:
@@ -244,6 +275,10 @@ class Message:
         self.time_spans: list[tuple[int, int]] = []
         self.context: TimeMention | None = None
         self.values: Values = {}
+        self._clause_cache: dict[tuple[str, ...], dict[int, list[Anchor]]] = {}
+        self._clause_cache_key = -1
+        self._owners: dict[int, str | None] = {}
+        self._has_attack: bool | None = None
 
     def locate_times(self) -> None:
         """Find every time mention; their words are taken (no anchor or value reads them)."""
@@ -254,7 +289,8 @@ class Message:
         # a day named in a clause of its own is no topic's time: it is the message's day
         self.times = [t for t in times if not t.heading]
         self.context = next((t for t in times if t.heading), None)
-        d.claimed.extend(time_spans)
+        for a, b in time_spans:
+            d.claim(a, b)
         self.time_spans = time_spans
 
     def add_value(self, topic: str, pos: int, value: float, kind: str) -> None:
@@ -272,6 +308,21 @@ class Message:
     def anchors_of(self, *topics: str) -> list[Anchor]:
         return [a for a in self.anchors if a.topic in topics]
 
+    def _by_clause(self, topics: tuple[str, ...]) -> dict[int, list[Anchor]]:
+        """The anchors of these topics, clause by clause (built once the anchors are known)."""
+        key = (len(self.anchors), topics)
+        if self._clause_cache_key != key[0]:
+            self._clause_cache = {}
+            self._clause_cache_key = key[0]
+        found = self._clause_cache.get(topics)
+        if found is None:
+            found = {}
+            for a in self.anchors:
+                if a.topic in topics:
+                    found.setdefault(self.d.clause(a.start), []).append(a)
+            self._clause_cache[topics] = found
+        return found
+
     def adjacent(self, a: int, b: int, topics: tuple[str, ...]) -> Anchor | None:
         """The anchor right next to a value: "500 mg naproxen", then "naproxen 500 mg"."""
         gap = re.compile(r"^ (?:of |of my |my |the |x \d )?$")
@@ -286,11 +337,11 @@ class Message:
     def nearest(
         self, pos: int, topics: tuple[str, ...], same_clause_only: bool = False
     ) -> Anchor | None:
-        cands = self.anchors_of(*topics)
-        if not cands:
+        by_clause = self._by_clause(topics)
+        if not by_clause:
             return None
         c = self.d.clause(pos)
-        same = [a for a in cands if self.d.clause(a.start) == c]
+        same = by_clause.get(c, [])
         if same:
             # prefer the anchor to the left at equal distance
             return min(
@@ -298,10 +349,10 @@ class Message:
             )
         if same_clause_only:
             return None
-        prev = [a for a in cands if self.d.clause(a.start) < c]
+        prev = [cc for cc in by_clause if cc < c]
         if prev:
-            return max(prev, key=lambda a: a.start)
-        return min(cands, key=lambda a: a.start)
+            return max(by_clause[max(prev)], key=lambda a: a.start)
+        return min(by_clause[min(by_clause)], key=lambda a: a.start)
 
     def collect_anchors(self) -> None:
         d = self.d
@@ -309,22 +360,24 @@ class Message:
             name = _MED_NAMES.get(m.group(0), _MED_NAMES.get(m.group(0).rstrip("s"), ""))
             if name:
                 self.anchors.append(Anchor(m.start(), m.end(), "med", name))
-        med_spans = [(a.start, a.end) for a in self.anchors_of("med")]
-        d.claimed.extend(med_spans)
+        for a in self.anchors_of("med"):
+            d.claim(a.start, a.end)
         for m in self.find(V.MAGNESIUM):
             self.anchors.append(Anchor(m.start(), m.end(), "dose", m.group(0)))
         for m in self.find(V.MG_ANCHOR):
-            prev = d.s[: m.start()].split()[-1:]
+            prev = d.words_before(0, m.start(), 1)
             if prev and re.fullmatch(r"\d+(?:\.\d+)?|x", prev[0]):
                 continue
             self.anchors.append(Anchor(m.start(), m.end(), "dose", "mg"))
         if not self.anchors_of("med"):
             for m in self.find(V.DOSE_WORD):
                 self.anchors.append(Anchor(m.start(), m.end(), "dose", m.group(0)))
+        migraine = bytearray(len(d.s) + 1)
         for m in self.find(V.MIGRAINE):
             self.anchors.append(Anchor(m.start(), m.end(), "attack", "migraine"))
+            migraine[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
         for m in self.find(V.HEADACHE):
-            if not any(a.start <= m.start() < a.end for a in self.anchors_of("attack")):
+            if not migraine[m.start()]:
                 self.anchors.append(Anchor(m.start(), m.end(), "attack", "headache"))
         for m in self.find(V.PAIN):
             self.anchors.append(Anchor(m.start(), m.end(), "pain", m.group(0)))
@@ -360,14 +413,22 @@ class Message:
         return out
 
     def time_owner(self, t: TimeMention) -> str | None:
+        if id(t) not in self._owners:
+            self._owners[id(t)] = self._time_owner(t)
+        return self._owners[id(t)]
+
+    def _time_owner(self, t: TimeMention) -> str | None:
         d = self.d
         c = d.clause(t.start)
         topics = ("attack", "dose", "med", "sleep", "anxiety", "pain")
-        has_attack = bool(self.anchors_of("attack")) or bool(V.ATTACK_END.search(d.s))
+        if self._has_attack is None:
+            self._has_attack = bool(self.anchors_of("attack")) or bool(V.ATTACK_END.search(d.s))
+        has_attack = self._has_attack
         if t.role in ("start", "end", "range") and has_attack:
             return "attack"
-        for cc in range(c, -1, -1):
-            same = [a for a in self.anchors_of(*topics) if d.clause(a.start) == cc]
+        by_clause = self._by_clause(topics)
+        for cc in sorted((k for k in by_clause if k <= c), reverse=True)[:1]:
+            same = by_clause[cc]
             if same:
                 clause_a, clause_b = d.clause_text(same[0].start)
                 clause = d.s[clause_a:clause_b]
@@ -386,9 +447,9 @@ class Message:
                 if best.topic == "pain":
                     return "attack"
                 return best.topic
-        nxt = [a for a in self.anchors_of(*topics) if d.clause(a.start) > c]
+        nxt = [k for k in by_clause if k > c]
         if nxt:
-            best = min(nxt, key=lambda a: a.start)
+            best = min(by_clause[min(nxt)], key=lambda a: a.start)
             return "attack" if best.topic == "pain" else best.topic
         if has_attack:
             return "attack"

@@ -32,8 +32,8 @@ _COUNT = re.compile(
 
 
 _BARE_AFTER_ANCHOR = re.compile(
-    r"^(?: (?:glycinate|bisglycinate|citrate|dose|supplement|was|of|about|around|:|-|="
-    r"|\())* (?P<n>\d+(?:\.\d+)?)\b"
+    r"(?: (?:glycinate|bisglycinate|citrate|dose|supplement|was|of|about|around|:|-|="
+    r"|\()){0,6} (?P<n>\d+(?:\.\d+)?)\b"
     r"(?! ?(?:/|:|\.\d|am\b|pm\b|h\b|hours?|minutes?|mins?\b|days?|weeks?|times|x\b|%|pills?"
     r"|caps?\b|capsules?"
     r"|tablets?|tabs?\b|ago|o ?clock))"
@@ -41,8 +41,8 @@ _BARE_AFTER_ANCHOR = re.compile(
 
 
 _SKIP_AFTER = re.compile(
-    r"^(?: (?:was|is|:|-|tonight|today|this evening|dose|glycinate))* (?:skipped|missed|forgotten"
-    r"|forgot"
+    r"(?: (?:was|is|:|-|tonight|today|this evening|dose|glycinate)){0,6}"
+    r" (?:skipped|missed|forgotten|forgot"
     r"|not taken|skip|no|none|nope|not today|not tonight)\b"
 )
 
@@ -50,9 +50,9 @@ _SKIP_AFTER = re.compile(
 # "magnesium makes me groggy", "mag gives me the runs", "magnesium helps with migraines":
 # talk about what the supplement does, not a dose taken
 _MAG_DOES = re.compile(
-    r"^(?: (?:glycinate|bisglycinate|citrate|supplements?|pills?|tablets?|capsules?|caps"
+    r"(?: (?:glycinate|bisglycinate|citrate|supplements?|pills?|tablets?|capsules?|caps"
     r"|always|really|definitely|probably|apparently|also|just|still|usually|sometimes|seems? to"
-    r"|is|has been|keeps?|kept))*"
+    r"|is|has been|keeps?|kept)){0,6}"
     r" (?:makes?|made|making|gives?|gave|giving|upsets?|upsetting|causes?|caused|causing|helps?"
     r"|helped|helping|works?|worked|is supposed|supposed|can|may|might|could|does|did|do"
     r"|messes|messed|wrecks?|knocks?|knocked|irritates?|irritated|disagrees?|disagreed)\b"
@@ -98,18 +98,19 @@ def collect_values(msg: Message) -> None:
             add("dose", m.start(), n, "amount")
     # bare numbers right after an anchor: "mag 200", "ibuprofen 400"
     for a in msg.anchors_of("dose", "med"):
-        m2 = _BARE_AFTER_ANCHOR.match(d.s[a.end :])
-        if not m2 or not d.free(a.end + m2.start("n"), a.end + m2.end("n")):
+        # matched at the anchor's end (the patterns read forward from a position)
+        m2 = _BARE_AFTER_ANCHOR.match(d.s, a.end)
+        if not m2 or not d.free(m2.start("n"), m2.end("n")):
             continue
         n = float(m2.group("n"))
-        pos = a.end + m2.start("n")
+        pos = m2.start("n")
         if a.topic == "med" and n >= 10 and a.value is None:
             a.value = n
-            d.claim(pos, a.end + m2.end("n"))
+            d.claim(pos, m2.end("n"))
         elif a.topic == "dose" and (amount := bare_amount(n)) is not None:
             # "mag 2" is two capsules, "mag 300" is 300 mg: the rule of a reply typed alone
             add("dose", pos, n, "amount" if amount.amount_mg is not None else "count")
-            d.claim(pos, a.end + m2.end("n"))
+            d.claim(pos, m2.end("n"))
     for m in msg.find(_COUNT):
         n = float(m.group("n") or m.group("n2") or m.group("n3"))
         owner = msg.nearest(m.start(), ("med", "dose"), same_clause_only=True)
@@ -141,20 +142,20 @@ def read_doses(msg: Message, values: Values) -> list[DoseEntry]:
     skips: list[Anchor] = []
     live: list[Anchor] = []
     for a in mags:
-        before = s[d.clause_text(a.start)[0] : a.start]
+        before = d.text_before(d.clause_text(a.start)[0], a.start)
         if V.SKIP.search(before.rstrip() + (" " if before.strip() else "")) or V.SKIP.search(
             before.rstrip()
         ):
             skips.append(a)
             live.append(a)
             continue
-        if _SKIP_AFTER.match(s[a.end :]):
+        if _SKIP_AFTER.match(s, a.end):
             skips.append(a)
             live.append(a)
             continue
-        if d.causal(a.start) or _NOT_MAG_CONTEXT.search(s[d.clause_text(a.start)[0] : a.start]):
+        if d.causal(a.start) or _NOT_MAG_CONTEXT.search(before):
             continue
-        if _MAG_DOES.match(s[a.end :]):
+        if _MAG_DOES.match(s, a.end):
             continue
         live.append(a)
     if mags and not live:
@@ -163,8 +164,7 @@ def read_doses(msg: Message, values: Values) -> list[DoseEntry]:
     times = [t for t in msg.times_for("dose") if t.role != "range"]
     if not skipped and mags:
         clause_ok = False
-        for a in live:
-            ca, cb = d.clause_text(a.start)
+        for ca, cb in sorted({d.clause_text(a.start) for a in live}):
             clause = s[ca:cb]
             if (
                 V.TAKE_VERB.search(clause)
@@ -175,6 +175,7 @@ def read_doses(msg: Message, values: Values) -> list[DoseEntry]:
                 or re.search(r"\b(?:done|check|ok|yes|tick)\b", clause)
             ):
                 clause_ok = True
+                break
         if not clause_ok:
             return []
     skip_clauses = {d.clause(a.start) for a in skips}

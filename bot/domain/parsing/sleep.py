@@ -166,10 +166,10 @@ _QW = "|".join(sorted((re.escape(w) for w in _QUALITY_WORDS), key=len, reverse=T
 _SLEEP_Q_AFTER = re.compile(
     r"\b(?P<neg>(?:did not|not|never|was not) )?(?:slept|sleep|sleeping|night|nights|night sleep"
     r"|sleep quality)"
-    r"(?: (?:was|is|has been|been|:|-|=|last night|overall|tonight))*"
+    r"(?: (?:was|is|has been|been|:|-|=|last night|overall|tonight)){0,4}"
     r" (?P<mod>(?:(?:not|really|very|so|pretty|quite|super|fairly|rather|a|kind of|kinda|bit|too"
     r"|like|extremely"
-    r"|incredibly) )*)(?P<q>" + _QW + r")\b"
+    r"|incredibly) ){0,4})(?P<q>" + _QW + r")\b"
 )
 
 
@@ -178,7 +178,7 @@ _SLEEP_Q_HOURS = re.compile(
     r"\b(?:slept|sleep|sleeping|got) (?:about |around |like |maybe |only |just )?\d+(?:\.\d+)?"
     r" ?(?:h|hours?)(?: (?:of )?sleep)?(?: (?:\d+ ?(?:m|minutes?)))?(?: (?:,|-|and|but))?"
     r" (?P<mod>(?:(?:not|really|very|so|pretty|quite|super|fairly|rather|kind of|kinda|bit"
-    r"|extremely|incredibly) )*)(?P<q>" + _QW + r")\b"
+    r"|extremely|incredibly) ){0,4})(?P<q>" + _QW + r")\b"
     r"(?! (?:headache|migraine|head|pain|anxiety|stomach|mood|day|morning|cramps?|dream))"
 )
 
@@ -186,7 +186,7 @@ _SLEEP_Q_HOURS = re.compile(
 _SLEEP_Q_BEFORE = re.compile(
     r"\b(?P<mod>(?:(?:not|really|very|so|pretty|quite|super|fairly|rather|a|an|such a|kind of"
     r"|kinda|bit"
-    r"|extremely|incredibly|another) )*)(?P<q>"
+    r"|extremely|incredibly|another) ){0,4})(?P<q>"
     + _QW
     + r") (?:night|nights|sleep|night sleep|night of sleep"
     r"|sleeper|rest|nights rest|nights sleep)\b"

@@ -210,6 +210,7 @@ NAMED_TIMES = {
 }
 
 # clauses about what happened later that day: "took X at 11", "lasted till 9pm", "gone by 9pm"
+_MINUTES_AFTER = re.compile(r" ?m(?:in\w*)?\b")
 _TAKEN = re.compile(
     r"\b(?:took|taken|had|popped|again|another|then|later|lasted|till|until|gone|ended"
     r"|stopped|eased|finished|over)\b"
@@ -345,10 +346,10 @@ def shift(dt: datetime, delta: timedelta, zone: ZoneInfo) -> datetime:
 def _day_refs(s: str, now: datetime, us_dates: bool) -> list[_Day]:
     today = now.date()
     out: list[_Day] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(s) + 1)
     for pattern, kind in DAY_PATTERNS:
         for m in pattern.finditer(s):
-            if any(a < m.end() and m.start() < b for a, b in taken):
+            if taken.find(1, m.start(), m.end()) != -1:
                 continue
             g = m.groupdict()
             period = g.get("period")
@@ -366,7 +367,7 @@ def _day_refs(s: str, now: datetime, us_dates: bool) -> list[_Day]:
                 d, period = today, "overnight"
             elif kind == "today":
                 out.append(_Day(m.start(), m.end(), today, None, explicit=True, used=True))
-                taken.append((m.start(), m.end()))
+                taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
                 continue
             elif kind == "ago":
                 d = today - timedelta(days=int(g["n"]))
@@ -401,7 +402,7 @@ def _day_refs(s: str, now: datetime, us_dates: bool) -> list[_Day]:
             if d is None:
                 continue
             out.append(_Day(m.start(), m.end(), d, period, named=kind in _NAMED_KINDS))
-            taken.append((m.start(), m.end()))
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     return out
 
 
@@ -418,6 +419,8 @@ def _mark_headings(s: str, days: list[_Day], clause_of: list[int], starts: list[
         c = clause_of[d.start]
         a = starts[c]
         b = starts[c + 1] if c + 1 < len(starts) else len(s)
+        if b - a > 80:
+            continue  # a heading is a few words
         rest = (s[a : d.start] + " " + s[d.end : b]).split()
         if all(w in _HEADING_FILLER or not w.isalnum() for w in rest):
             d.heading = True
@@ -534,14 +537,17 @@ def _near(s: str, day: _Day, pos: int) -> bool:
     return len(gap.split()) <= 2
 
 
-def _prep_before(s: str, pos: int, n: int = 3) -> list[str]:
-    return s[:pos].split()[-n:]
+def _words_back(s: str, lo: int, pos: int, n: int) -> list[str]:
+    """The last n words of s[lo:pos], read from a window so a long text costs no more."""
+    start = max(lo, pos - 120)
+    words = s[start:pos].split()
+    if start > lo and s[start - 1] != " ":
+        words = words[1:]  # the window cut a word in two
+    return words[-n:]
 
 
 def _role(s: str, start: int, clause_start: int) -> str:
-    words = _prep_before(s, start, 4)
-    seg = s[clause_start:start].split()
-    words = words[-min(len(words), len(seg)) :] if seg else []
+    words = _words_back(s, clause_start, start, 4)
     for w in reversed(words):
         if w in START_WORDS:
             return "start"
@@ -569,22 +575,26 @@ def find_times(
     if only_day is not None and (
         only_day.day is None
         or only_day.day >= now.date()
-        or s[: only_day.start].split()[-1:] == ["since"]
+        or _words_back(s, 0, only_day.start, 1) == ["since"]
     ):
         only_day = None
     mentions: list[TimeMention] = []
     spans: list[tuple[int, int]] = [(d.start, d.end) for d in days]
+    busy = bytearray(len(s) + 1)  # the words of day references, then of clocks
+    for d in days:
+        busy[d.start : d.end] = b"\x01" * (d.end - d.start)
+    days_in: dict[int, list[_Day]] = {}
+    for d in days:
+        days_in.setdefault(clause_of[d.start], []).append(d)
 
     def free(a: int, b: int) -> bool:
-        return not any(x < b and a < y for x, y in spans)
+        return busy.find(1, a, max(a, b)) == -1
 
     def day_for(pos: int) -> _Day | None:
         same = [
             d
-            for d in days
-            if clause_of[d.start] == clause_of[pos]
-            and d.day is not None
-            and (d.named or _near(s, d, pos))
+            for d in days_in.get(clause_of[pos], [])
+            if d.day is not None and (d.named or _near(s, d, pos))
         ]
         if same:
             return min(same, key=lambda d: abs(d.start - pos))
@@ -594,7 +604,9 @@ def find_times(
             return before[-1]
         if headings:
             return headings[0]
-        if only_day is not None and _TAKEN.search(s[clause_start(pos) : pos]):
+        if only_day is not None and _TAKEN.search(
+            " ".join(_words_back(s, clause_start(pos), pos, 8))
+        ):
             return only_day
         return None
 
@@ -603,8 +615,10 @@ def find_times(
 
     def gap_is_range(b: int, a2: int) -> bool:
         """ "9am to 1pm", and across days: "22:00 on 24 Oct to 04:00 on 25 Oct"."""
+        if a2 - b > 60:
+            return False
         gap = s[b:a2]
-        for d in days:
+        for d in days_in.get(clause_of[b], []):
             if b <= d.start and d.end <= a2:
                 gap = gap.replace(s[d.start : d.end], " ")
         gap = " ".join(w for w in gap.split() if w not in ("on", "the", ","))
@@ -615,6 +629,7 @@ def find_times(
 
     # clocks, then ranges built from neighbouring clocks
     clocks: list[tuple[int, int, int, int, str | None, bool]] = []  # start, end, h, m, ap, colon
+    clocked = bytearray(len(s) + 1)
     for pattern in CLOCK_PATTERNS:
         for m in pattern.finditer(s):
             g = m.groupdict()
@@ -623,22 +638,21 @@ def find_times(
                 if g.get("h") and pattern is CLOCK_PATTERNS[-1]
                 else m.span()
             )
-            if not free(a, b) or any(x < b and a < y for x, y, *_ in clocks):
+            if not free(a, b) or clocked.find(1, a, b) != -1:
                 continue
             if pattern is CLOCK_PATTERNS[2]:
-                before = s[: m.start()].split()[-1:]
-                if (before and before[0] in _DURATION_BEFORE) or re.match(
-                    r" ?m(?:in\w*)?\b", s[m.end() :]
-                ):
+                before = _words_back(s, 0, m.start(), 1)
+                if (before and before[0] in _DURATION_BEFORE) or _MINUTES_AFTER.match(s, m.end()):
                     continue  # "slept 6h30", "6 h 30 m": a duration
             if pattern is CLOCK_PATTERNS[-1]:
-                before = s[: m.start()].split()[-1:]
+                before = _words_back(s, 0, m.start(), 1)
                 lead = m.group(0).split()[0]
                 if lead == "at" and before and before[0] in _INTENSITY_BEFORE:
                     continue
             if g.get("named") or g.get("named2"):
                 t = NAMED_TIMES[g.get("named") or g["named2"]]
                 clocks.append((a, b, t.hour, t.minute, "24", True))
+                clocked[a:b] = b"\x01" * (b - a)
                 continue
             h = int(g["h"])
             mnt = int(g.get("m") or 0)
@@ -647,12 +661,13 @@ def find_times(
             if colon and (g["h"].startswith("0") or h >= 13):
                 ap = "24"
             clocks.append((a, b, h, mnt, ap, colon))
+            clocked[a:b] = b"\x01" * (b - a)
     # "from 2 to 6": bare hours in a range (not "went from 7 to 3", not "from 2 to 6/10")
     for m in _BARE_RANGE.finditer(s):
         spans_of = ((m.start("h1"), m.end("h1")), (m.start("h2"), m.end("h2")))
         if not all(free(a, b) for a, b in spans_of):
             continue
-        if any(x < m.end() and m.start() < y for x, y, *_ in clocks):
+        if clocked.find(1, m.start(), m.end()) != -1:
             continue
         for (a, b), key in zip(spans_of, ("h1", "h2"), strict=True):
             clocks.append((a, b, int(m.group(key)), 0, None, False))
@@ -719,7 +734,7 @@ def find_times(
         used.add(i)
 
     for m in AGO.finditer(s):
-        if not free(m.start(), m.end()):
+        if clocked.find(1, m.start(), m.end()) != -1:
             continue
         if m.group("now"):
             mentions.append(
@@ -741,7 +756,7 @@ def find_times(
             )
         )
     for m in FOR_LAST.finditer(s):
-        if not free(m.start(), m.end()):
+        if clocked.find(1, m.start(), m.end()) != -1:
             continue
         n = float(m.group("n"))
         unit = m.group("u")

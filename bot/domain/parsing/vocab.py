@@ -59,7 +59,7 @@ PAIN = _rx(r"pain", r"it", r"ache")
 ATTACK_END = re.compile(
     r"\b(?P<subj>migraines?|headaches?|attack|pain|it|ache|head)\b(?: \w+){0,3}? "
     r"(?:(?:is|was|has|have|had|finally|now|totally|completely|all|mostly|pretty much|basically|"
-    r"fully|just|been) )*"
+    r"fully|just|been) ){0,6}"
     r"(?P<cue>gone|over|finished|ended|stopped|cleared(?: up)?|lifted|resolved|went away|"
     r"gone away|disappeared|subsided|passed|broke|broken|vanished|eased off|wore off|died down|"
     r"done|left|went)\b"
