@@ -491,3 +491,11 @@ def test_a_4096_character_message_of_one_symbol_logs_nothing(unit: str) -> None:
 def test_a_message_of_headache_emoji_is_one_headache() -> None:
     entries = read("🤕" * 4096, "2026-11-10 12:00")
     assert [type(e) for e in entries] == [AttackEntry]
+
+
+def test_a_dose_taken_on_two_days_named_is_two_doses() -> None:
+    entries = read("took 200mg mag on monday and tuesday", "2026-11-12 14:00")
+    assert [(mg, t.date() if t else None) for mg, _, t, _ in doses_of(entries)] == [
+        (200, date(2026, 11, 9)),
+        (200, date(2026, 11, 10)),
+    ]

@@ -224,6 +224,10 @@ def _taken(
     if len(groups) >= 2 and len(ordered) == len(groups):
         return [_dose(g["amount"], g["count"], t) for g, t in zip(groups, ordered, strict=True)]
     first = groups[0] if groups else {"amount": None, "count": None}
+    days = {t.at.date() for t in ordered if t.vague and t.day is not None}
+    if len(groups) <= 1 and len(ordered) >= 2 and len(days) == len(ordered):
+        # "took 200mg on monday and tuesday": the same dose each day named
+        return [_dose(first["amount"], first["count"], t) for t in ordered]
     return [_dose(first["amount"], first["count"], times[0] if times else msg.context)]
 
 
