@@ -15,8 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.entries import Entry, to_json
-from bot.domain.parsing import impossible_dates, parse
-from bot.domain.parsing.amounts import DoseAmount, parse_dose_amount, read_dose_amount
+from bot.domain.parsing import (
+    DoseAmount,
+    impossible_dates,
+    parse,
+    parse_dose_amount,
+    read_dose_amount,
+)
 
 
 def parse_json(text: str, now: datetime, tz: str) -> list[dict[str, Any]]:
