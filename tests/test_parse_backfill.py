@@ -499,3 +499,10 @@ def test_a_dose_taken_on_two_days_named_is_two_doses() -> None:
         (200, date(2026, 11, 9)),
         (200, date(2026, 11, 10)),
     ]
+
+
+def test_the_words_between_a_day_and_its_clock_are_still_read() -> None:
+    attack = attack_of(read("yesterday migraine from 3pm", "2026-11-12 14:00"))
+    assert attack.started_at == at("2026-11-11 15:00")
+    entries = read("monday: 200mg magnesium at 9pm", "2026-11-12 14:00")
+    assert doses_of(entries) == [(200, None, at("2026-11-09 21:00"), False)]

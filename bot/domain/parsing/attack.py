@@ -266,9 +266,10 @@ def read_attack(msg: Message, values: Values) -> AttackNews | None:
         assumed.add("started_at")
     if end_t is not None and end_t.vague:
         assumed.add("ended_at")
-    if start_t is None and kinds and msg.context is not None:
+    heading = msg.context_at(kinds[0].start) if kinds else None
+    if start_t is None and heading is not None:
         # "Friday: migraine 6/10": the day of the message, at midday
-        start_t, started_at = msg.context, msg.context.at
+        start_t, started_at = heading, heading.at
         assumed.add("started_at")
     if start_t is None or start_t.vague:
         # a phrase without a time takes a sensible one (DESIGN §6a)

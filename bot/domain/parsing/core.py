@@ -274,6 +274,7 @@ class Message:
         self.durations: list[tuple[int, int, float]] = []
         self.time_spans: list[tuple[int, int]] = []
         self.context: TimeMention | None = None
+        self.headings: list[TimeMention] = []
         self.values: Values = {}
         self._clause_cache: dict[tuple[str, ...], dict[int, list[Anchor]]] = {}
         self._clause_cache_key = -1
@@ -288,10 +289,16 @@ class Message:
         )
         # a day named in a clause of its own is no topic's time: it is the message's day
         self.times = [t for t in times if not t.heading]
-        self.context = next((t for t in times if t.heading), None)
+        self.headings = [t for t in times if t.heading]
+        self.context = self.headings[0] if self.headings else None
         for a, b in time_spans:
             d.claim(a, b)
         self.time_spans = time_spans
+
+    def context_at(self, pos: int) -> TimeMention | None:
+        """The day heading the part of the message at `pos` ("Monday: ... Tuesday: ...")."""
+        before = [t for t in self.headings if t.start < pos]
+        return before[-1] if before else self.context
 
     def add_value(self, topic: str, pos: int, value: float, kind: str) -> None:
         self.values.setdefault(topic, []).append((pos, value, kind))

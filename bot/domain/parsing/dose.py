@@ -186,14 +186,21 @@ def read_doses(msg: Message, values: Values) -> list[DoseEntry]:
         rest = [t for t in times if d.clause(t.start) not in skip_clauses]
         return [
             *_taken(msg, amounts + counts, rest),
-            _dose(None, None, skip_times[0] if skip_times else msg.context, skipped=True),
+            _dose(
+                None,
+                None,
+                skip_times[0] if skip_times else msg.context_at(skips[0].start),
+                skipped=True,
+            ),
         ]
     if skipped:
         days = [t for t in times if t.vague]
         if len(days) >= 2 and len(days) == len(times):
             # "forgot my magnesium monday and tuesday": one skipped dose a day
             return [_dose(None, None, t, skipped=True) for t in days]
-        return [_dose(None, None, times[0] if times else msg.context, skipped=True)]
+        return [
+            _dose(None, None, times[0] if times else msg.context_at(skips[0].start), skipped=True)
+        ]
     return _taken(msg, amounts + counts, times)
 
 
@@ -228,7 +235,8 @@ def _taken(
     if len(groups) <= 1 and len(ordered) >= 2 and len(days) == len(ordered):
         # "took 200mg on monday and tuesday": the same dose each day named
         return [_dose(first["amount"], first["count"], t) for t in ordered]
-    return [_dose(first["amount"], first["count"], times[0] if times else msg.context)]
+    pos = min((q[0] for q in quantities), default=len(msg.d.s))
+    return [_dose(first["amount"], first["count"], times[0] if times else msg.context_at(pos))]
 
 
 def _dose(

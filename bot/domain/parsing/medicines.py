@@ -69,7 +69,7 @@ def read_medications(msg: Message, attack: AttackNews | None) -> list[Medication
         if a.text in seen and t is None:
             continue
         seen.add(a.text)
-        t = t or msg.context
+        t = t or msg.context_at(a.start)
         out.append(
             MedicationEntry(
                 name=a.text,

@@ -18,7 +18,9 @@ def read_anxiety(msg: Message, values: Values, attack: AttackNews | None) -> Anx
     anxiety = _level(msg, values, attack)
     if anxiety is None:
         return None
-    t = next((t for t in msg.times_for("anxiety") if t.role != "range"), msg.context)
+    anchors = msg.anchors_of("anxiety")
+    heading = msg.context_at(anchors[0].start if anchors else len(msg.d.s))
+    t = next((t for t in msg.times_for("anxiety") if t.role != "range"), heading)
     if t is None:
         return anxiety
     assumed = frozenset({"at"}) if t.vague else frozenset()

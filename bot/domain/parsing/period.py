@@ -31,6 +31,10 @@ def read_period(msg: Message, attack: AttackNews | None) -> PeriodEntry | None:
     c = d.clause(mention.start())
     started = any(d.clause(x.start()) == c for x in V.PERIOD_STARTED.finditer(s))
     said = [t for t in msg.times if d.clause(t.start) == c and t.role != "range"]
-    t = min(said, key=lambda t: abs(t.start - mention.start())) if said else msg.context
+    t = (
+        min(said, key=lambda t: abs(t.start - mention.start()))
+        if said
+        else msg.context_at(mention.start())
+    )
     on = t.at.date() if t is not None else msg.now.date()
     return PeriodEntry(on=min(on, msg.now.date()), started=started)

@@ -74,4 +74,4 @@ def _time_of(msg: Message, positions: list[int]) -> TimeMention | None:
     said = [t for t in msg.times if t.role != "range" and d.clause(t.start) in clauses]
     if said:
         return min(said, key=lambda t: min(abs(t.start - p) for p in positions))
-    return msg.context
+    return msg.context_at(min(positions)) if positions else msg.context

@@ -725,12 +725,9 @@ def find_times(
         dt = _resolve_clock(cands, day, now, zone)
         if dt is None:
             continue
-        own = day is not None and clause_of[day.start] == clause_of[a]
-        start_at = min(a, day.start) if own and day is not None else a
-        end_at = max(b, day.end) if own and day is not None else b
-        mentions.append(
-            TimeMention(start_at, end_at, dt, None, _role(s, a, clause_start(a)), day=named(day))
-        )
+        # the mention is the clock; its day is taken on its own, so that the words between
+        # them ("yesterday migraine from 3pm") are still read
+        mentions.append(TimeMention(a, b, dt, None, _role(s, a, clause_start(a)), day=named(day)))
         used.add(i)
 
     for m in AGO.finditer(s):
