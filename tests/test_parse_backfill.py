@@ -506,3 +506,19 @@ def test_the_words_between_a_day_and_its_clock_are_still_read() -> None:
     assert attack.started_at == at("2026-11-11 15:00")
     entries = read("monday: 200mg magnesium at 9pm", "2026-11-12 14:00")
     assert doses_of(entries) == [(200, None, at("2026-11-09 21:00"), False)]
+
+
+def test_a_diary_of_several_days_is_read_day_by_day() -> None:
+    entries = read("Monday: migraine 6/10. Tuesday: headache 3/10, anxious", "2026-11-12 14:00")
+    attacks = [(e.intensity, e.started_at) for e in entries if isinstance(e, AttackEntry)]
+    assert attacks == [(6, at("2026-11-09 12:00")), (3, at("2026-11-10 12:00"))]
+    anxiety = next(e for e in entries if isinstance(e, AnxietyEntry))
+    assert anxiety.at == at("2026-11-10 12:00")
+    doses = read(
+        "Mon: 200mg mag. Tue: skipped magnesium. Wed: 400mg mag at 9pm", "2026-11-12 14:00"
+    )
+    assert [(mg, t.date() if t else None, sk) for mg, _, t, sk in doses_of(doses)] == [
+        (200, date(2026, 11, 9), False),
+        (None, date(2026, 11, 10), True),
+        (400, date(2026, 11, 11), False),
+    ]

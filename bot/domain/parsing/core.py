@@ -256,7 +256,7 @@ def _topic_of_label(label: str) -> str | None:
 class Message:
     """One message under analysis: its clauses, anchors, time mentions and values."""
 
-    def __init__(self, text: str, now: datetime, tz: str) -> None:
+    def __init__(self, text: str, now: datetime, tz: str, normalized: str | None = None) -> None:
         try:
             zone = ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):
@@ -267,7 +267,8 @@ class Message:
         self.now = now.astimezone(zone)
         self.zone = zone
         self.raw = text
-        self.d = Doc(normalize(text[:2000], corrector()), self.now, zone)
+        s = normalize(text[:2000], corrector()) if normalized is None else normalized
+        self.d = Doc(s, self.now, zone)
         self.tz = tz
         self.anchors: list[Anchor] = []
         self.times: list[TimeMention] = []

@@ -8,6 +8,7 @@ them. Questions and news about someone else give no entries.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 from datetime import datetime
@@ -49,6 +50,20 @@ def parse_message(text: str, now: datetime, tz: str) -> list[Entry]:
     if _OTHER_PERSON.match(s):
         return []
     msg.locate_times()
+    if len(msg.headings) >= 2:
+        # "Monday: migraine 6/10. Tuesday: headache 3/10": each day's part on its own
+        cuts = [0, *(h.start for h in msg.headings[1:]), len(s)]
+        entries: list[Entry] = []
+        for a, b in itertools.pairwise(cuts):
+            part = Message(text, now, tz, normalized=s[a:b])
+            part.locate_times()
+            entries.extend(_read(part))
+        return entries
+    return _read(msg)
+
+
+def _read(msg: Message) -> list[Entry]:
+    """The entries of a message whose time mentions are found."""
     msg.collect_anchors()
     # the order matters: each reader claims the words it reads
     dose.collect_values(msg)

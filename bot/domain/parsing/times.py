@@ -130,6 +130,8 @@ DAY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
             r"|\b(?:last )?(?P<wd3>"
             + _WEEKDAY_ANY
             + r") (?P<period2>morning|afternoon|evening|night)\b"
+            # a short day as a heading: "Mon: 200mg. Tue: skipped"
+            r"|(?:^|(?<=[.;,!] ))(?P<wd4>" + _WEEKDAY_ANY + r")(?= (?::|-) )"
         ),
         "weekday",
     ),
@@ -372,7 +374,7 @@ def _day_refs(s: str, now: datetime, us_dates: bool) -> list[_Day]:
             elif kind == "ago":
                 d = today - timedelta(days=int(g["n"]))
             elif kind == "weekday":
-                wd = WEEKDAYS[g.get("wd") or g.get("wd2") or g["wd3"]]
+                wd = WEEKDAYS[g.get("wd") or g.get("wd2") or g.get("wd3") or g["wd4"]]
                 period = period or g.get("period2")
                 back = (today.weekday() - wd) % 7
                 if back == 0 and "last" in m.group(0):
@@ -412,9 +414,16 @@ _HEADING_FILLER = frozenset(
 )
 
 
+_HEADING_MARK = re.compile(r" (?::|-) ")
+
+
 def _mark_headings(s: str, days: list[_Day], clause_of: list[int], starts: list[int]) -> None:
     for d in days:
         if not d.named:
+            continue
+        first = _words_back(s, 0, d.start, 1) in ([], ["."], [";"], ["!"], ["?"], [","])
+        if first and _HEADING_MARK.match(s, d.end):
+            d.heading = True  # "Mon: 200mg", "Tuesday - 400 mg at 9pm"
             continue
         c = clause_of[d.start]
         a = starts[c]
