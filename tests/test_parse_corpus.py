@@ -10,8 +10,9 @@ hours within 0.26, times within a minute, a plain expected date ("2026-11-29": t
 was not said) against any time on that local date, `night`/`on` dates as written, code lists by
 Jaccard, medicines by name, dose and time), and every extra parsed entry costs one unit.
 
-Threshold: 0.97 of the field units on each corpus. Both score 1.000 today. The held-out
-corpus is of the same kind, so a drop of more than 3% (about 25 units on the extra corpus,
+Threshold: 0.97 of the field units on each corpus. The shared one scores 1.000, the extra
+one 0.998 (its one miss: "Tuesday: forgot it" does not say what was forgotten). The held-out
+corpus is of the same kind, so a drop of more than 3% (about 35 units on the extra corpus,
 5 on the shared one) means a rule stopped generalising, not a one-message quirk; the slack
 leaves room for a deliberate change of convention (e.g. what "slight" scores) without
 blocking. The test also lists every miss, so a smaller drop is visible in the output.
