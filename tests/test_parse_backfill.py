@@ -522,3 +522,13 @@ def test_a_diary_of_several_days_is_read_day_by_day() -> None:
         (None, date(2026, 11, 10), True),
         (400, date(2026, 11, 11), False),
     ]
+
+
+def test_woke_up_at_an_hour_is_that_hour_in_the_morning() -> None:
+    attack = attack_of(read("woke up at 4 with a migraine", "2026-11-12 16:00"))
+    assert attack.started_at == at("2026-11-12 04:00")
+
+
+def test_bare_hours_from_and_to_today() -> None:
+    attack = attack_of(read("headache from 9 to 11", "2026-11-12 16:00"))
+    assert (attack.started_at, attack.ended_at) == (at("2026-11-12 09:00"), at("2026-11-12 11:00"))

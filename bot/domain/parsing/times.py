@@ -96,7 +96,8 @@ _NOT_HOUR = (
     r"(?! ?(?:/|\.\d|:|mg|g\b|mcg|ml|h\b|hours?|minutes?|seconds?|days?|weeks?|months?|years?"
     r"|times|x\b|%"
     r"|out of|of 10|pills?|caps?\b|capsules?|tablets?|tabs?\b|glass|cups?|drinks?|pints?|percent"
-    r"|awakenings|wake|mins?\b|beers?|wines?|coffees?|glasses|people|kids|to \d\b(?! ?(?:am|pm))))"
+    r"|awakenings|wake|mins?\b|beers?|wines?|coffees?|glasses|people|kids"
+    r"|to \d{1,2}\b(?! ?(?:am|pm))))"
 )
 
 DAY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
@@ -212,6 +213,7 @@ NAMED_TIMES = {
 }
 
 # clauses about what happened later that day: "took X at 11", "lasted till 9pm", "gone by 9pm"
+_WOKE = frozenset({"woke", "wake", "awoke", "woken", "waking", "awake"})
 _MINUTES_AFTER = re.compile(r" ?m(?:in\w*)?\b")
 _TAKEN = re.compile(
     r"\b(?:took|taken|had|popped|again|another|then|later|lasted|till|until|gone|ended"
@@ -731,6 +733,8 @@ def find_times(
                         used.update({i, i + 1})
                         continue
         cands = _hour_candidates(h, mnt, _ap(ap), period, colon)
+        if len(cands) == 2 and _WOKE.intersection(_words_back(s, clause_start(a), a, 4)):
+            cands = cands[:1]  # "woke up at 4 with a migraine": 4 in the morning
         dt = _resolve_clock(cands, day, now, zone)
         if dt is None:
             continue
