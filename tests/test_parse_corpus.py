@@ -1,15 +1,18 @@
 """Both labelled corpora, scored through the real `parse` the way the held-out judge scores.
 
-`tests/data/checkins_extra.jsonl` (301 messages written for the generalisation pass) and the
+`tests/data/checkins_extra.jsonl` (messages written for the generalisation passes, the last
+56 of them backfilled entries of every kind) and the
 shared development corpus (`../shared/corpus/checkins.jsonl` when the checkout sits beside it,
 else the copy in `tests/data/checkins_shared.jsonl`). The scorer below is a small
 re-implementation of `../shared/tools/score_parse.py`: every expected entry is matched to the
 best parsed entry of its type, only the fields the label lists are scored (numbers exactly,
-hours within 0.26, times within a minute, code lists by Jaccard, medicines by name and dose),
-and every extra parsed entry costs one unit.
+hours within 0.26, times within a minute, a plain expected date ("2026-11-29": the time of day
+was not said) against any time on that local date, `night`/`on` dates as written, code lists by
+Jaccard, medicines by name, dose and time), and every extra parsed entry costs one unit.
 
-Threshold: 0.97 of the field units on each corpus. Both score 1.000 today. The held-out
-corpus is of the same kind, so a drop of more than 3% (about 25 units on the extra corpus,
+Threshold: 0.97 of the field units on each corpus. The shared one scores 1.000, the extra
+one 0.998 (its one miss: "Tuesday: forgot it" does not say what was forgotten). The held-out
+corpus is of the same kind, so a drop of more than 3% (about 35 units on the extra corpus,
 5 on the shared one) means a rule stopped generalising, not a one-message quirk; the slack
 leaves room for a deliberate change of convention (e.g. what "slight" scores) without
 blocking. The test also lists every miss, so a smaller drop is visible in the output.
@@ -18,7 +21,7 @@ blocking. The test also lists every miss, so a smaller drop is visible in the ou
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +36,17 @@ THRESHOLD = 0.97
 NUM_EXACT = {"intensity", "level", "quality", "awakenings", "count", "onset_minutes"}
 NUM_EXACT |= {"amount_mg", "dose_mg"}
 TIMES = {"started_at", "ended_at", "taken_at", "at"}
+DATES = {"night", "on"}  # ISO dates, compared as written
 SETS = {"symptoms", "triggers", "effects"}
 BOOLS = {"skipped", "restless_legs", "cramps"}
 
 
 def _same_time(a: str | None, b: str | None) -> bool:
+    """Within a minute; an expected plain date matches any time on that local date."""
     if a is None or b is None:
         return a is b
+    if "T" not in a:
+        return datetime.fromisoformat(b).date().isoformat() == a
     delta = datetime.fromisoformat(a) - datetime.fromisoformat(b)
     return abs(delta.total_seconds()) <= 60
 
@@ -50,7 +57,9 @@ def _meds(exp: list[dict[str, Any]], got: list[dict[str, Any]] | None) -> float:
         return 1.0
     hits = sum(
         any(
-            g.get("name") == m["name"] and ("dose_mg" not in m or g.get("dose_mg") == m["dose_mg"])
+            g.get("name") == m["name"]
+            and ("dose_mg" not in m or g.get("dose_mg") == m["dose_mg"])
+            and ("taken_at" not in m or _same_time(m["taken_at"], g.get("taken_at")))
             for g in got
         )
         for m in exp
@@ -150,11 +159,17 @@ def test_scorer_counts_missing_extra_and_wrong_fields() -> None:
 @pytest.mark.parametrize("path", sorted(DATA.glob("checkins_*.jsonl")), ids=lambda p: p.name)
 def test_corpus_lines_are_well_formed(path: Path) -> None:
     types = {"attack", "attack_update", "attack_end", "dose", "sleep", "anxiety"}
-    types |= {"side_effect", "medication"}
+    types |= {"side_effect", "medication", "period"}
     for case in _load(path):
         assert set(case) == {"text", "now", "tz", "expect"}
         assert datetime.fromisoformat(case["now"]).tzinfo is not None
         for e in case["expect"]:
             assert e["type"] in types
             for key in TIMES & set(e):
-                assert datetime.fromisoformat(e[key]).tzinfo is not None
+                if isinstance(e[key], str) and "T" in e[key]:
+                    assert datetime.fromisoformat(e[key]).tzinfo is not None
+                elif e[key] is not None:
+                    date.fromisoformat(e[key])
+            for key in DATES & set(e):
+                if e[key] is not None:
+                    date.fromisoformat(e[key])

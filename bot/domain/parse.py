@@ -2,7 +2,10 @@
 
 `parse` returns typed diary entries (`bot.domain.entries`, DESIGN §4);
 `parse_json` the same in the wire form `magbot parse` prints;
-`parse_dose_amount` reads an amount typed on its own ("300", "2 caps").
+`read_dose_amount` reads an amount typed on its own ("300", "2 caps", "1 g") into
+a `DoseAmount` (mg as written, or a capsule count), by the rules the free-text
+parser uses for magnesium amounts; `parse_dose_amount` is the same in mg, for
+the dose prompt until it switches.
 The work is done in `bot.domain.parsing`; this module is the stable facade.
 """
 
@@ -12,7 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.entries import Entry, to_json
-from bot.domain.parsing import impossible_dates, parse, parse_dose_amount
+from bot.domain.parsing import (
+    DoseAmount,
+    impossible_dates,
+    parse,
+    parse_dose_amount,
+    read_dose_amount,
+)
 
 
 def parse_json(text: str, now: datetime, tz: str) -> list[dict[str, Any]]:
@@ -20,4 +29,12 @@ def parse_json(text: str, now: datetime, tz: str) -> list[dict[str, Any]]:
     return [to_json(entry) for entry in parse(text, now, tz)]
 
 
-__all__ = ["Entry", "impossible_dates", "parse", "parse_dose_amount", "parse_json"]
+__all__ = [
+    "DoseAmount",
+    "Entry",
+    "impossible_dates",
+    "parse",
+    "parse_dose_amount",
+    "parse_json",
+    "read_dose_amount",
+]

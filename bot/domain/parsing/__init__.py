@@ -2,17 +2,20 @@
 
 `text` normalises what people type on a phone (casing, contractions, emoji,
 number words, typos), `vocab` holds the words and phrases for every code,
+`lexicon` the spelling lexicon the typo corrector works from,
 `times` resolves time expressions against the moment the message was sent,
-`extract` turns a normalised message into diary entries and `amounts` reads
-the dose prompt's "Other amount" reply. `bot.domain.parse` is the facade.
+`core` analyses a message (clauses, anchors, values), one module per topic
+(`attack`, `dose`, `medicines`, `sleep`, `mood`, `side_effects`) builds its
+entries, `extract` runs them in order, and `amounts` reads the dose prompt's
+"Other amount" reply. `bot.domain.parse` is the facade.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.entries import Entry, from_json
-from bot.domain.parsing.amounts import parse_dose_amount
+from bot.domain.entries import Entry
+from bot.domain.parsing.amounts import DoseAmount, parse_dose_amount, read_dose_amount
 from bot.domain.parsing.extract import normalized, parse_message, us_dates
 from bot.domain.parsing.times import impossible_dates as _impossible
 
@@ -20,9 +23,12 @@ from bot.domain.parsing.times import impossible_dates as _impossible
 def parse(text: str, now: datetime, tz: str) -> list[Entry]:
     """Diary entries understood in `text`, sent at `now` (aware) by a user in zone `tz`.
 
-    Times are aware, in `tz`. Nothing understood gives [].
+    Times are aware, in `tz`. A time the person did not say is None (the diary
+    picks: now, the attack's start, the planned dose time); a time of day the
+    parser chose ("yesterday" at midday, "woke up with it" at 07:00) is named in
+    the entry's `assumed`. Nothing understood gives [].
     """
-    return [entry for item in parse_message(text, now, tz) if (entry := from_json(item))]
+    return parse_message(text, now, tz)
 
 
 def impossible_dates(text: str, now: datetime, tz: str) -> list[str]:
@@ -30,4 +36,11 @@ def impossible_dates(text: str, now: datetime, tz: str) -> list[str]:
     return _impossible(normalized(text[:2000]), now.date(), us_dates(tz))
 
 
-__all__ = ["Entry", "impossible_dates", "parse", "parse_dose_amount"]
+__all__ = [
+    "DoseAmount",
+    "Entry",
+    "impossible_dates",
+    "parse",
+    "parse_dose_amount",
+    "read_dose_amount",
+]
