@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.entries import DoseEntry
-from bot.domain.parse import DoseAmount, parse, parse_dose_amount, read_dose_amount
+from bot.domain.parse import DoseAmount, parse, read_dose_amount
 
 NOW = datetime(2026, 11, 10, 21, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 
@@ -67,11 +67,7 @@ def test_junk_and_absurd_amounts_are_not_read(text: str) -> None:
     assert read_dose_amount(text) is None
 
 
-def test_the_mg_form_counts_capsules_at_their_size() -> None:
-    assert parse_dose_amount("2 caps", 100) == 200
-    assert parse_dose_amount("half a cap", 100) == 50
-    assert parse_dose_amount("300", 100) == 300
-    assert parse_dose_amount("15", 100) is None
+def test_capsules_count_at_their_size() -> None:
     assert DoseAmount(count=3).total_mg(120) == 360
 
 

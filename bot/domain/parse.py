@@ -4,8 +4,7 @@
 `parse_json` the same in the wire form `magbot parse` prints;
 `read_dose_amount` reads an amount typed on its own ("300", "2 caps", "1 g") into
 a `DoseAmount` (mg as written, or a capsule count), by the rules the free-text
-parser uses for magnesium amounts; `parse_dose_amount` is the same in mg, for
-the dose prompt until it switches.
+parser uses for magnesium amounts (the dose prompt's "Other amount" too).
 The work is done in `bot.domain.parsing`; this module is the stable facade.
 """
 
@@ -19,7 +18,6 @@ from bot.domain.parsing import (
     DoseAmount,
     impossible_dates,
     parse,
-    parse_dose_amount,
     read_dose_amount,
 )
 
@@ -34,7 +32,6 @@ __all__ = [
     "Entry",
     "impossible_dates",
     "parse",
-    "parse_dose_amount",
     "parse_json",
     "read_dose_amount",
 ]

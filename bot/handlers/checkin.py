@@ -17,7 +17,9 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import App, Context
-from bot.diary import attacks, checkin, journal, settings
+from bot.diary import attacks, awaiting, checkin, journal, settings
+from bot.diary.awaiting import Awaiting
+from bot.diary.scope import Scope
 from bot.diary.times import today
 from bot.domain.entries import AttackEntry
 from bot.domain.parse import impossible_dates, parse
@@ -29,6 +31,7 @@ from bot.ui import entries as tx
 from bot.ui import texts
 from bot.ui.callbacks import pattern, unpack
 from bot.ui.checkin import attack_rows, checkin_reply, logged_text
+from bot.ui.prompts import BAD_AMOUNT
 from bot.ui.settings import continue_offer
 
 # Telegram caps a user's message at 4096 characters; anything longer (a forwarded
@@ -63,13 +66,22 @@ async def on_text(update: Update, ctx: Context) -> None:
                 outs = checkin_reply(recorded, scope.user.timezone, today(scope), scope.now)
                 if recorded.logged and scope.user.onboarding_step is not None:
                     outs.append(continue_offer(scope.user))
-                if not entries and (question := settings.open_question(scope.user)) is not None:
+                if not entries and (hint := _open_question_hint(scope)) is not None:
                     # neither a check-in nor a valid answer: say what the question wants
-                    outs = [(texts.bad_answer(question), None)]
+                    outs = [(hint, None)]
         chat_id = scope.user.chat_id
     for message_id, new_text in edits:
         await _edit_by_id(ctx, chat_id, message_id, new_text)
     await send_all(update, outs)
+
+
+def _open_question_hint(scope: Scope) -> str | None:
+    """What the open question wants, for a message that was neither its answer nor a check-in."""
+    asked = awaiting.awaited(scope.user)
+    if asked is not None and asked.kind is Awaiting.DOSE_AMOUNT:
+        return BAD_AMOUNT
+    question = settings.open_question(scope.user)
+    return texts.bad_answer(question) if question is not None else None
 
 
 async def _edit_by_id(ctx: Context, chat_id: int, message_id: int, text: str) -> None:

@@ -18,7 +18,7 @@ from bot.diary.awaiting import Awaited
 from bot.diary.scope import Scope
 from bot.diary.times import today
 from bot.domain.entries import DoseEntry, SleepEntry
-from bot.domain.parse import parse, parse_dose_amount
+from bot.domain.parse import parse, read_dose_amount
 from bot.handlers.common import Out, edit, scope_of
 from bot.ui import buttons as b
 from bot.ui import prompts as pt
@@ -113,11 +113,12 @@ async def answer_amount(scope: Scope, asked: Awaited, text: str) -> Answered | N
 
 
 def _typed_amount(text: str) -> DoseEntry | None:
-    """An amount typed on its own, as mg or capsules (the label and capsule size apply later)."""
-    one, two = parse_dose_amount(text, 1.0), parse_dose_amount(text, 2.0)
-    if one is None or two is None:
+    """An amount typed on its own, read as everywhere else (the label and capsule size
+    apply when it is stored)."""
+    amount = read_dose_amount(text)
+    if amount is None:
         return None
-    return DoseEntry(count=one) if one != two else DoseEntry(amount_mg=one)
+    return DoseEntry(amount_mg=amount.amount_mg, count=amount.count)
 
 
 async def answer_morning_text(scope: Scope, asked: Awaited, text: str) -> Answered | None:

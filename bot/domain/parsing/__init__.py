@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.entries import Entry
-from bot.domain.parsing.amounts import DoseAmount, parse_dose_amount, read_dose_amount
+from bot.domain.parsing.amounts import DoseAmount, read_dose_amount
 from bot.domain.parsing.extract import normalized, parse_message, us_dates
 from bot.domain.parsing.times import impossible_dates as _impossible
 
@@ -41,6 +41,5 @@ __all__ = [
     "Entry",
     "impossible_dates",
     "parse",
-    "parse_dose_amount",
     "read_dose_amount",
 ]

@@ -98,16 +98,3 @@ def read_dose_amount(text: str) -> DoseAmount | None:
     n = float(m.group("n"))
     unit = m.group("unit")
     return with_unit(n, unit) if unit else bare_amount(n)
-
-
-def parse_dose_amount(text: str, capsule_mg: float) -> float | None:
-    """mg in a reply typed on its own, capsules counted at `capsule_mg`; None if unreadable.
-
-    Kept for the dose prompt until it takes `read_dose_amount` (which keeps mg
-    and capsules apart); the rules are the same.
-    """
-    amount = read_dose_amount(text)
-    if amount is None:
-        return None
-    mg = amount.total_mg(capsule_mg)
-    return mg if 0 < mg <= MAX_DOSE_MG else None
