@@ -118,7 +118,7 @@ class SentMessage:
         keyboards = [self.reply_markup]
         if earlier_versions:
             keyboards += [version.reply_markup for version in reversed(self.edits)]
-        flat = [
+        flat: list[dict[str, Any]] = [
             button
             for markup in keyboards
             for row in (inline_keyboard(markup) or {"inline_keyboard": []})["inline_keyboard"]
