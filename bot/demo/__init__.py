@@ -7,10 +7,11 @@ person's message; the bot's messages print as they arrive, scheduler prompts
 included, with their buttons numbered so that typing `1`, `2`, … presses one.
 
 - `session`: the emulator, the bot and the loop that reads the person's lines;
-- `terminal`: printing the bot's messages and reading the keyboard.
+- `terminal`: printing the bot's messages and reading the keyboard;
+- `timetravel`: /wait and /tomorrow, the demo's own commands.
 """
 
 from bot.demo.session import DEMO_TOKEN, DEMO_USER, run_demo
-from bot.demo.terminal import TerminalChat, split_message
+from bot.demo.terminal import TerminalChat, refusal
 
-__all__ = ["DEMO_TOKEN", "DEMO_USER", "TerminalChat", "run_demo", "split_message"]
+__all__ = ["DEMO_TOKEN", "DEMO_USER", "TerminalChat", "refusal", "run_demo"]

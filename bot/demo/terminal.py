@@ -21,7 +21,8 @@ from bot.emulator.server import BotApiEmulator
 from bot.emulator.state import SentMessage
 
 MESSAGE_LIMIT = 4096  # what Telegram takes in one text message
-CHART_NAME = re.compile(r"magbot-demo-chart-(\d+)\.png")
+CHART_NAME = re.compile(r"chart-(\d+)\.png")
+DEMO_PREFIX = "demo> "  # what the demo itself says, as opposed to the bot
 
 
 def display_path(path: Path, *, dot: bool = False) -> str:
@@ -89,6 +90,8 @@ class TerminalChat:
     interactive: bool = False
     waiting_for_input: bool = False
     closed: bool = False
+    heading: str | None = None
+    """Printed before the next thing shown (the time of a step in a /wait), then dropped."""
     _charts: int = 0
     _saved: dict[tuple[int, int], Path] = field(default_factory=dict)
 
@@ -106,7 +109,13 @@ class TerminalChat:
         elif event.kind == "callback_answer" and event.detail and event.detail.get("text"):
             self._show(_block("bot (notice)> ", str(event.detail["text"])))
 
+    def note(self, text: str) -> None:
+        """Something the demo says (not the bot), marked as such."""
+        self._show(_block(DEMO_PREFIX, text))
+
     def _show(self, block: str) -> None:
+        if self.heading is not None:
+            block, self.heading = f"{self.heading}\n\n{block}", None
         if self.interactive and self.waiting_for_input:
             # A prompt arrived while the person is at the "you> " prompt: print it
             # on its own lines, then show the prompt again.
@@ -166,20 +175,22 @@ class TerminalChat:
     def _chart_name(self, message: SentMessage) -> str:
         if not self._charts:
             # Go on from the charts of earlier demos instead of overwriting them.
-            found = (CHART_NAME.fullmatch(p.name) for p in self.files_dir.iterdir())
+            names = self.files_dir.iterdir() if self.files_dir.is_dir() else iter(())
+            found = (CHART_NAME.fullmatch(p.name) for p in names)
             self._charts = max((int(m[1]) for m in found if m), default=0)
         self._charts += 1
-        return f"magbot-demo-chart-{self._charts}.png"
+        return f"chart-{self._charts}.png"
 
     def _document_name(self, message: SentMessage) -> str:
         # Only the last part of the name the bot chose: it must not pick the folder.
         return Path(message.file_name or "").name or f"document-{message.message_id}"
 
     def _save(self, message: SentMessage, name: Callable[[SentMessage], str]) -> Path:
-        """Write the photo or document next to the database, once per file the bot sent."""
+        """Write the photo or document into the demo's folder, once per file the bot sent."""
         data = message.photo if message.photo is not None else message.document or b""
         key = (message.message_id, hash(data))  # an edited caption is not a new file
         if key not in self._saved:
+            self.files_dir.mkdir(parents=True, exist_ok=True)
             path = self.files_dir / name(message)
             path.write_bytes(data)
             self._saved[key] = path
@@ -200,26 +211,15 @@ class TerminalChat:
         return False
 
 
-def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Split a long line as a Telegram client does: parts of at most `limit` UTF-16 units.
-
-    A part ends at the last space that fits, when there is one.
-    """
-    parts: list[str] = []
-    while utf16_len(text) > limit:
-        end = 0
-        units = 0
-        for index, char in enumerate(text):
-            units += utf16_len(char)
-            if units > limit:
-                end = index
-                break
-        space = text.rfind(" ", 0, end)
-        cut = space if space > 0 else end
-        parts.append(text[:cut])
-        text = text[cut:].lstrip()
-    parts.append(text)
-    return [part for part in parts if part.strip()]
+def refusal(text: str, limit: int = MESSAGE_LIMIT) -> str | None:
+    """Why Telegram would not send `text` (over `limit` UTF-16 units), or None when it would."""
+    units = utf16_len(text)
+    if units <= limit:
+        return None
+    return (
+        f"Not sent: Telegram takes at most {limit} characters in a message, and this one has "
+        f"{units}. Split it into shorter messages."
+    )
 
 
 # --- reading the keyboard without blocking the bot ------------------------------------------
