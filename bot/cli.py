@@ -17,6 +17,9 @@ def _build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the bot (long polling, or webhook when configured)")
     demo = sub.add_parser("demo", help="try the bot in this terminal: no token, no network")
     demo.add_argument("--db", help="SQLite file for the demo's data (default: magbot-demo.db)")
+    demo.add_argument(
+        "--fill", metavar="DAYS", help="start with a generated example diary, e.g. --fill 90d"
+    )
     demo.add_argument("--now", help=argparse.SUPPRESS)  # start the demo's clock here (tests)
 
     parse = sub.add_parser("parse", help="show what the bot understands in a check-in message")
@@ -44,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from bot.demo import run_demo
 
-        return run_demo(args.db, now=args.now)
+        return run_demo(args.db, fill=args.fill, now=args.now)
     if args.command == "db":
         from bot.runner import upgrade_database
 
