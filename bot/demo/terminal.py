@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.emulator.core import EmulatorEvent
-from bot.emulator.formatting import utf16_len
+from bot.emulator.formatting import MAX_TEXT, utf16_len
 from bot.emulator.server import BotApiEmulator
 from bot.emulator.state import SentMessage
 
-MESSAGE_LIMIT = 4096  # what Telegram takes in one text message
 CHART_NAME = re.compile(r"chart-(\d+)\.png")
 DEMO_PREFIX = "demo> "  # what the demo itself says, as opposed to the bot
 
@@ -211,7 +210,7 @@ class TerminalChat:
         return False
 
 
-def refusal(text: str, limit: int = MESSAGE_LIMIT) -> str | None:
+def refusal(text: str, limit: int = MAX_TEXT) -> str | None:
     """Why Telegram would not send `text` (over `limit` UTF-16 units), or None when it would."""
     units = utf16_len(text)
     if units <= limit:
