@@ -249,6 +249,8 @@ class Demo:
 
 @dataclass(frozen=True)
 class Options:
+    """What one demo run starts from (the command line, read)."""
+
     db_path: Path
     start: datetime | None = None  # the clock's start; None: now, or where the last demo left it
     fill_days: int | None = None  # --fill: store a generated diary of this many days first
