@@ -93,6 +93,8 @@ class ExampleMessage(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class ExampleDiary:
+    """The settings to apply, then the messages to store in order."""
+
     settings: ExampleSettings
     messages: tuple[ExampleMessage, ...]  # oldest first
     days: int
@@ -109,9 +111,10 @@ def baseline_days(days: int) -> int:
 def example_diary(
     days: int, *, end: datetime, timezone: str = TIMEZONE, seed: int = SEED
 ) -> ExampleDiary:
-    """The example diary of `days` days ending the day before `end`'s local day.
+    """The example diary of the `days` days before `end`'s local day.
 
-    Every message is written before `end`.
+    Every message is written before `end` (this morning's sleep is there when
+    `end` is later); no attack is still going on at `end`.
     """
     if end.tzinfo is None:
         raise ValueError("example_diary needs an aware end")
