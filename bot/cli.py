@@ -16,7 +16,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("run", help="run the bot (long polling, or webhook when configured)")
     demo = sub.add_parser("demo", help="try the bot in this terminal: no token, no network")
-    demo.add_argument("--db", default="magbot-demo.db", help="SQLite file for the demo's data")
+    demo.add_argument("--db", help="SQLite file for the demo's data (default: magbot-demo.db)")
+    demo.add_argument(
+        "--fill", metavar="DAYS", help="start with a generated example diary, e.g. --fill 90d"
+    )
+    demo.add_argument("--now", help=argparse.SUPPRESS)  # start the demo's clock here (tests)
 
     parse = sub.add_parser("parse", help="show what the bot understands in a check-in message")
     parse.add_argument("--now", help="ISO 8601 time the message was sent (default: now)")
@@ -43,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from bot.demo import run_demo
 
-        return run_demo(args.db)
+        return run_demo(args.db, fill=args.fill, now=args.now)
     if args.command == "db":
         from bot.runner import upgrade_database
 

@@ -219,3 +219,15 @@ async def test_the_emulator_serves_on_its_own(tmp_path: Path) -> None:
         _, stderr = await process.communicate()
     assert process.returncode == 0
     assert b"SECRET" not in stderr
+
+
+async def test_a_person_cannot_send_more_than_telegram_takes(
+    emu: BotApiEmulator, client: httpx.AsyncClient
+) -> None:
+    emu.user_says(USER, "x" * 4096)
+    emu.user_says(USER, "😀" * 2048)
+    with pytest.raises(ValueError, match=r"at most 4096 characters .*; this one has 4098"):
+        emu.user_says(USER, "😀" * 2049)
+    refused = await control(client, "user_says", expect=400, user_id=USER, text="x" * 4097)
+    assert "at most 4096 characters" in refused and "has 4097" in refused
+    assert len(emu.pending_updates) == 2

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from bot.emulator.errors import ApiError
-from bot.emulator.formatting import utf16_len
+from bot.emulator.formatting import MAX_TEXT, utf16_len
 from bot.emulator.markup import inline_keyboard
 from bot.emulator.ratelimit import TokenBucket, retry_after_seconds
 from bot.emulator.state import (
@@ -408,8 +408,14 @@ class EmulatorCore:
     def text_content(self, text: str) -> dict[str, Any]:
         if not text.strip():
             raise ValueError("Telegram clients do not send empty messages")
-        if utf16_len(text) > 4096:
-            raise ValueError("Telegram clients split texts longer than 4096 characters")
+        units = utf16_len(text)
+        if units > MAX_TEXT:
+            # What Telegram refuses from a client too (MESSAGE_TOO_LONG); a client
+            # splits such a text before sending, and a test should do the same.
+            raise ValueError(
+                f"Telegram takes at most {MAX_TEXT} characters (UTF-16 units) in a message; "
+                f"this one has {units}"
+            )
         content: dict[str, Any] = {"text": text}
         commands = [
             {

@@ -16,6 +16,7 @@ from typing import Any
 from bot.emulator.errors import ApiError
 
 # tdlib's is_space; "\0" doubles as the end-of-text sentinel, as in C.
+MAX_TEXT = 4096  # UTF-16 units in one text message, the bot's or a person's
 _SPACE = frozenset(" \t\r\n\v\0")
 _TAGS = frozenset(
     {

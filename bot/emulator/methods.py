@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from bot.emulator.core import EmulatorCore, EmulatorEvent
 from bot.emulator.errors import ApiError
-from bot.emulator.formatting import FormattedText, format_text, utf16_len
+from bot.emulator.formatting import MAX_TEXT, FormattedText, format_text, utf16_len
 from bot.emulator.markup import inline_keyboard, parse_reply_markup
 from bot.emulator.media import guess_mime_type, image_size
 from bot.emulator.params import Params, UploadedFile
@@ -31,7 +31,6 @@ from bot.emulator.state import (
     WebhookConfig,
 )
 
-MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_ANSWER = 200
 MAX_PHOTO_BYTES = 10 * 1024 * 1024

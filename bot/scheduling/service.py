@@ -94,6 +94,23 @@ class PromptScheduler:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
+    async def run_due_now(self) -> datetime | None:
+        """Do at once what is due by the bot's clock; returns when the next prompt falls due.
+
+        For a clock moved forward by hand: housekeeping (materialise, expire)
+        and a dispatch round run at its new time, and every prompt due by then
+        is sent, missed or deferred before this returns. A round already
+        running finishes first; the heartbeat goes on as before afterwards.
+        """
+        await self._housekeeping_job()
+        while not self._idle.is_set():
+            await self._idle.wait()
+        # No await between the check and the round's start, which marks it busy:
+        # no APScheduler round can slip in between.
+        await self._dispatch_job()
+        async with self.sessions() as session:
+            return await plan.next_due(session)
+
     # --- jobs -----------------------------------------------------------------------
 
     async def _dispatch_job(self) -> None:
