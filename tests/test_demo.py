@@ -311,7 +311,7 @@ def test_a_day_in_the_demo_with_time_travel(tmp_path: Path) -> None:
     assert night.index("── Wed 12 Mar 08:00 ──") < night.index("How did you sleep?")
     assert "It is now Wed 12 Mar 08:00 (Europe/London)." in night
     assert "Noted: quality 4/5." in after[6]
-    assert "Migraine days: 1 day" in seen["/summary"]
+    assert "Migraine days: 1 in 2 days logged" in seen["/summary"]
     assert "Doses taken: 100% (1 of 1 planned)" in seen["/summary"]
 
     db = tmp_path / "demo.db"

@@ -30,9 +30,9 @@ from bot.domain.example_diary import BadFill, ExampleDiary, example_diary, parse
 from bot.domain.schedule import zone_of
 from bot.emulator.server import BotApiEmulator
 from bot.logsafe import setup_logging
-from storage import queries
 from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.models import JournalEntry, ProcessedUpdate, Prompt
+from storage.queries import users
 
 if TYPE_CHECKING:
     from bot.app import MagbotApp
@@ -182,7 +182,7 @@ async def _stop_bot(app: MagbotApp) -> None:
 async def _person(app: MagbotApp) -> tuple[ZoneInfo, time | None]:
     """The demo person's time zone and morning check-in time, as the bot has them now."""
     async with app.bot_data.sessions() as session:
-        user = await queries.get_user(session, DEMO_USER)
+        user = await users.get_user(session, DEMO_USER)
     if user is None:
         return ZoneInfo("UTC"), None
     return zone_of(user.timezone), user.morning_time

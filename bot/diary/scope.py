@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,10 @@ class Scope:
     group: int  # the journal group: the update (message or tap) this work answers
     sent_at: datetime  # when the person wrote it (the message's own date, never after now)
     new_user: bool = False  # this update created the person's row
+
+    def at(self, moment: datetime, group: int) -> Scope:
+        """The same transaction and person, for work that happened at another moment."""
+        return replace(self, now=moment, sent_at=moment, group=group)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from enum import StrEnum
 
 from bot.diary import awaiting
@@ -162,6 +162,24 @@ def open_question(user: User) -> Setting | None:
     if asked.kind is Awaiting.ONBOARDING and asked.ref in ("tz", "dose"):
         return Setting.TIMEZONE if asked.ref == "tz" else Setting.DOSE
     return None
+
+
+def set_profile(
+    scope: Scope,
+    *,
+    goals: tuple[str, ...],
+    magnesium_start: date | None,
+    kidney_disease: bool | None,
+    label_elemental: bool = True,
+) -> None:
+    """What onboarding asks besides the settings with a command (the example diary's path)."""
+    user = scope.user
+    user.goals = list(goals)
+    user.magnesium_start = magnesium_start
+    user.kidney_disease = kidney_disease
+    user.label_elemental = label_elemental
+    user.onboarding_step = None
+    awaiting.clear(user)
 
 
 async def set_paused(scope: Scope, paused: bool) -> bool:
