@@ -35,7 +35,12 @@ async def _run(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, st
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    try:
+        out, err = await asyncio.wait_for(proc.communicate(), 60)
+    except TimeoutError:
+        proc.kill()  # a bot that started when it should have stopped must not outlive the test
+        await proc.wait()
+        raise
     return proc.returncode or 0, out.decode(), err.decode()
 
 
@@ -72,6 +77,33 @@ async def test_a_malformed_setting_in_the_env_file_is_reported_too(tmp_path: Pat
     code, _, err = await _run(["run"], _env(tmp_path), tmp_path)
     assert code == 2
     assert "MAGBOT_SEND_RATE" in err
+
+
+@pytest.mark.parametrize("secret", [None, "", "has spaces"])
+async def test_webhook_mode_without_a_usable_secret_refuses_to_start(
+    tmp_path: Path, secret: str | None
+) -> None:
+    port = _free_port()
+    async with BotApiEmulator(token=TOKEN) as emu:
+        env = _env(
+            tmp_path,
+            MAGBOT_TOKEN=TOKEN,
+            MAGBOT_API_BASE_URL=emu.base_url,
+            MAGBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+            MAGBOT_WEBHOOK_URL=f"http://127.0.0.1:{port}",
+            MAGBOT_WEBHOOK_LISTEN="127.0.0.1",
+            MAGBOT_WEBHOOK_PORT=str(port),
+        )
+        if secret is not None:
+            env["MAGBOT_WEBHOOK_SECRET"] = secret
+        code, _, err = await _run(["run"], env, tmp_path)
+        calls = emu.calls
+    assert code == 2, err
+    assert err.strip().count("\n") == 0, err
+    assert err.startswith("magbot: MAGBOT_WEBHOOK_SECRET")
+    assert "Traceback" not in err
+    assert calls == []  # it stopped before talking to Telegram: no webhook was set
+    assert not (tmp_path / "bot.db").exists()
 
 
 async def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
