@@ -152,6 +152,65 @@ async def test_a_debug_run_logs_neither_the_token_nor_what_the_person_wrote(
     assert proc.returncode == 0, logs[-2000:]
 
 
+async def test_an_undecodable_update_is_logged_by_id_without_what_people_wrote(
+    tmp_path: Path,
+) -> None:
+    async with BotApiEmulator(token=TOKEN) as emu:
+        env = _env(
+            tmp_path,
+            MAGBOT_TOKEN=TOKEN,
+            MAGBOT_API_BASE_URL=emu.base_url,
+            MAGBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+            MAGBOT_LOG_LEVEL="DEBUG",
+        )
+        proc = await asyncio.create_subprocess_exec(
+            *MAGBOT,
+            "run",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            emu.user_says(USER, "/start")
+            await emu.wait_for_messages(USER, 1, timeout=30)
+            emu.user_says(USER, SECRET_HEALTH_TEXT)
+            await emu.wait_for_messages(USER, 2, timeout=30)
+            # A message python-telegram-bot cannot decode (its chat is not an object),
+            # carrying what a person wrote in its text and in the broken field.
+            poison = emu.inject_update(
+                {
+                    "message": {
+                        "message_id": 99,
+                        "date": 1700000000,
+                        "chat": SECRET_HEALTH_TEXT,
+                        "text": SECRET_HEALTH_TEXT,
+                    }
+                }
+            )
+            fetched_at = len(emu.calls)
+
+            def poison_fetched_thrice() -> bool:
+                polls = [c for c in emu.calls[fetched_at:] if c.method == "getUpdates"]
+                return len(polls) >= 3
+
+            await emu.wait_for(poison_fetched_thrice, timeout=30, what="three polls")
+        finally:
+            proc.send_signal(signal.SIGINT)
+            out, err = await asyncio.wait_for(proc.communicate(), 30)
+    logs = out.decode() + err.decode()
+    assert "Error while parsing updates" in logs  # python-telegram-bot did log the batch...
+    assert f"<updates [{poison['update_id']}]>" in logs  # ...by update id
+    assert "DEBUG" in logs
+    assert TOKEN not in logs
+    assert TOKEN.split(":")[1] not in logs
+    assert "zanzibar" not in logs.lower()
+    assert "nausea" not in logs.lower()
+    # Left to the inbox step: the poison update stays at the head of the batch and the
+    # polling loop fetches it again and again, so nobody else is answered meanwhile.
+    assert poison in emu.pending_updates
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
