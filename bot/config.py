@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# What Telegram accepts as a webhook's secret_token.
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class SettingsError(Exception):
@@ -21,7 +25,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///magbot.db"
     api_base_url: str = "https://api.telegram.org"
     webhook_url: str | None = None
-    webhook_secret: SecretStr | None = None
+    # validate_default: a webhook without a secret is refused even when the secret is unset
+    webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
     webhook_listen: str = "0.0.0.0"  # a webhook server listens on all interfaces
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     allowed_users: Annotated[frozenset[int], NoDecode] = frozenset()
@@ -45,6 +50,22 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_slash(cls, value: str | None) -> str | None:
         return value.rstrip("/") if value else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_needs_a_secret(
+        cls, value: SecretStr | None, info: ValidationInfo
+    ) -> SecretStr | None:
+        # Without the secret header check anyone who finds the URL can post forged updates.
+        secret = value.get_secret_value() if value is not None else ""
+        if info.data.get("webhook_url") and not secret:
+            raise ValueError(
+                "must be set when MAGBOT_WEBHOOK_URL is, so that forged updates are refused "
+                "(1-256 letters, digits, _ or -; e.g. the output of `openssl rand -hex 32`)"
+            )
+        if secret and not _WEBHOOK_SECRET.fullmatch(secret):
+            raise ValueError("may only contain 1-256 letters, digits, _ and -")
+        return value
 
     @field_validator("log_level")
     @classmethod

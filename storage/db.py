@@ -13,7 +13,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -25,6 +25,9 @@ from sqlalchemy.ext.asyncio import (
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# The key of the PostgreSQL advisory lock that migrations run under: any 64-bit number
+# no other code of this database uses ("magbot" in ASCII). Advisory locks are per database.
+MIGRATION_LOCK_KEY = 0x6D_61_67_62_6F_74
 
 
 def normalise_url(url: str) -> str:
@@ -93,6 +96,14 @@ def _upgrade_sync(connection: Connection, revision: str) -> None:
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Apply migrations on an open engine (Alembic's documented async recipe)."""
+    """Apply migrations on an open engine (Alembic's documented async recipe).
+
+    On PostgreSQL the whole upgrade is one transaction that first takes an advisory
+    lock, so processes starting together on an empty database take turns: the first
+    migrates, the others wait for its commit, then find the schema at head and do
+    nothing. The lock goes with the transaction, also when a process dies holding it.
+    """
     async with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            await conn.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK_KEY)))
         await conn.run_sync(_upgrade_sync, revision)

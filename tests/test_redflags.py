@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.domain.redflags import red_flags
@@ -101,3 +103,43 @@ def test_several_flags_come_in_a_fixed_order() -> None:
 )
 def test_ordinary_messages_raise_no_flag(text: str) -> None:
     assert red_flags(text) == []
+
+
+def _message(unit: str, utf16_units: int) -> str:
+    """`unit` repeated to `utf16_units` UTF-16 code units, the way Telegram counts length."""
+    return unit * (utf16_units // (len(unit.encode("utf-16-le")) // 2))
+
+
+def _fastest(text: str, runs: int = 5) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        red_flags(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        pytest.param("🤕", id="emoji"),
+        pytest.param("\u0301", id="combining-marks"),
+        pytest.param("e\u0301\u0302\u0303", id="stacked-marks"),
+        pytest.param("½", id="expanding-symbol"),
+        pytest.param("fever neck is ", id="flag-words"),
+        pytest.param("no fever , ", id="negations"),
+    ],
+)
+def test_the_check_grows_linearly_with_the_message(unit: str) -> None:
+    # 8 times the text: linear work takes about 8 times as long, quadratic work 64 times.
+    # Both sizes are timed in the same run, so a slow machine slows both alike.
+    red_flags(_message(unit, 512))  # warm the caches (the corrector, compiled patterns)
+    short, long = _fastest(_message(unit, 512)), _fastest(_message(unit, 4096))
+    assert long < 24 * short, f"512 units: {short * 1000:.1f} ms, 4096 units: {long * 1000:.1f} ms"
+
+
+def test_a_flag_at_the_end_of_the_longest_message_is_still_seen() -> None:
+    phrase = " worst headache of my life"
+    text = _message("x ", 4096 - len(phrase)) + phrase
+    assert len(text) <= 4096
+    assert red_flags(text) == ["worst_headache"]

@@ -35,7 +35,12 @@ async def _run(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, st
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    try:
+        out, err = await asyncio.wait_for(proc.communicate(), 60)
+    except TimeoutError:
+        proc.kill()  # a bot that started when it should have stopped must not outlive the test
+        await proc.wait()
+        raise
     return proc.returncode or 0, out.decode(), err.decode()
 
 
@@ -72,6 +77,33 @@ async def test_a_malformed_setting_in_the_env_file_is_reported_too(tmp_path: Pat
     code, _, err = await _run(["run"], _env(tmp_path), tmp_path)
     assert code == 2
     assert "MAGBOT_SEND_RATE" in err
+
+
+@pytest.mark.parametrize("secret", [None, "", "has spaces"])
+async def test_webhook_mode_without_a_usable_secret_refuses_to_start(
+    tmp_path: Path, secret: str | None
+) -> None:
+    port = _free_port()
+    async with BotApiEmulator(token=TOKEN) as emu:
+        env = _env(
+            tmp_path,
+            MAGBOT_TOKEN=TOKEN,
+            MAGBOT_API_BASE_URL=emu.base_url,
+            MAGBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+            MAGBOT_WEBHOOK_URL=f"http://127.0.0.1:{port}",
+            MAGBOT_WEBHOOK_LISTEN="127.0.0.1",
+            MAGBOT_WEBHOOK_PORT=str(port),
+        )
+        if secret is not None:
+            env["MAGBOT_WEBHOOK_SECRET"] = secret
+        code, _, err = await _run(["run"], env, tmp_path)
+        calls = emu.calls
+    assert code == 2, err
+    assert err.strip().count("\n") == 0, err
+    assert err.startswith("magbot: MAGBOT_WEBHOOK_SECRET")
+    assert "Traceback" not in err
+    assert calls == []  # it stopped before talking to Telegram: no webhook was set
+    assert not (tmp_path / "bot.db").exists()
 
 
 async def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
@@ -118,6 +150,65 @@ async def test_a_debug_run_logs_neither_the_token_nor_what_the_person_wrote(
     assert "zanzibar" not in logs.lower()
     assert "nausea" not in logs.lower()
     assert proc.returncode == 0, logs[-2000:]
+
+
+async def test_an_undecodable_update_is_logged_by_id_without_what_people_wrote(
+    tmp_path: Path,
+) -> None:
+    async with BotApiEmulator(token=TOKEN) as emu:
+        env = _env(
+            tmp_path,
+            MAGBOT_TOKEN=TOKEN,
+            MAGBOT_API_BASE_URL=emu.base_url,
+            MAGBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+            MAGBOT_LOG_LEVEL="DEBUG",
+        )
+        proc = await asyncio.create_subprocess_exec(
+            *MAGBOT,
+            "run",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            emu.user_says(USER, "/start")
+            await emu.wait_for_messages(USER, 1, timeout=30)
+            emu.user_says(USER, SECRET_HEALTH_TEXT)
+            await emu.wait_for_messages(USER, 2, timeout=30)
+            # A message python-telegram-bot cannot decode (its chat is not an object),
+            # carrying what a person wrote in its text and in the broken field.
+            poison = emu.inject_update(
+                {
+                    "message": {
+                        "message_id": 99,
+                        "date": 1700000000,
+                        "chat": SECRET_HEALTH_TEXT,
+                        "text": SECRET_HEALTH_TEXT,
+                    }
+                }
+            )
+            fetched_at = len(emu.calls)
+
+            def poison_fetched_thrice() -> bool:
+                polls = [c for c in emu.calls[fetched_at:] if c.method == "getUpdates"]
+                return len(polls) >= 3
+
+            await emu.wait_for(poison_fetched_thrice, timeout=30, what="three polls")
+        finally:
+            proc.send_signal(signal.SIGINT)
+            out, err = await asyncio.wait_for(proc.communicate(), 30)
+    logs = out.decode() + err.decode()
+    assert "Error while parsing updates" in logs  # python-telegram-bot did log the batch...
+    assert f"<updates [{poison['update_id']}]>" in logs  # ...by update id
+    assert "DEBUG" in logs
+    assert TOKEN not in logs
+    assert TOKEN.split(":")[1] not in logs
+    assert "zanzibar" not in logs.lower()
+    assert "nausea" not in logs.lower()
+    # Left to the inbox step: the poison update stays at the head of the batch and the
+    # polling loop fetches it again and again, so nobody else is answered meanwhile.
+    assert poison in emu.pending_updates
 
 
 def _free_port() -> int:

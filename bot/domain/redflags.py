@@ -11,6 +11,7 @@ migraine diary ("migraine 7/10 nausea", "worst sleep ever", "neck pain",
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from bot.domain.parsing.text import Corrector, normalize
@@ -31,10 +32,30 @@ _BODY = (
     r"|half)"
 )
 
-PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+Check = Callable[[str], bool]
+
+
+def _search(pattern: str) -> Check:
+    compiled = re.compile(pattern)
+    return lambda s: compiled.search(s) is not None
+
+
+def _any(*checks: Check) -> Check:
+    return lambda s: any(check(s) for check in checks)
+
+
+def _all(*checks: Check) -> Check:
+    return lambda s: all(check(s) for check in checks)
+
+
+# Each check is one or a few regex searches over the normalised message. They must stay
+# linear in its length (a 4,096-character message can be 40,000 characters normalised):
+# every repetition is bounded or anchored on a literal word, and nothing scans ahead with
+# ".*" from every position (tests/test_redflags.py compares a long message with a short one).
+CHECKS: list[tuple[str, Check]] = [
     (
         WORST_HEADACHE,
-        re.compile(
+        _search(
             r"\bworst " + _PAIN + r" (?:\w+ ){0,2}?(?:of|in) (?:my|all my|my whole|my entire|my) ?"
             r"(?:whole |entire )?life\b"
             r"|\bworst " + _PAIN + r" (?:i have |i ve |i |that i have |i have ever |ive )?(?:ever )"
@@ -50,7 +71,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         THUNDERCLAP,
-        re.compile(
+        _search(
             r"\bthunder ?clap\w*"
             r"|\b(?:sudden|suddenly|all of a sudden|out of nowhere|out of the blue|instant"
             r"|instantly)\b(?: \w+){0,5}"
@@ -71,7 +92,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         HEAD_INJURY,
-        re.compile(
+        _search(
             r"\b(?:hit|bumped|banged|knocked|smacked|bashed|whacked|struck|hurt|injured|cracked"
             r"|slammed)"
             r" (?:my|his|her|the back of my|the side of my|my whole|the) ?head\b"
@@ -85,22 +106,32 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"|\b(?:car|bike|cycling|skiing|sports?) (?:accident|crash)"
         ),
     ),
+    # Fever and a stiff neck anywhere in the message: two searches, not one pattern with
+    # a lookahead per position (".*" after every character is quadratic on long text).
     (
         FEVER_STIFF_NECK,
-        re.compile(
-            r"\bmeningitis\b"
-            r"|(?=.*\b(?:fever\w*|feverish|febrile|high temp\w*|temperature of|temp of"
-            r"|3[89](?:\.\d)? ?(?:c|degrees)"
-            r"|10[1-5](?:\.\d)? ?(?:f|degrees)|chills|burning up|running a temp\w*"
-            r"|a temperature)\b)"
-            r"(?=.*\b(?:stiff neck|neck (?:is |was |feels |felt |so |very |really )*(?:stiff|rigid)"
-            r"|(?:can not|could not|can t|hard to|hurts to|unable to) (?:bend|move|turn|touch)"
-            r" (?:my )?(?:neck|head|chin)|neck stiffness|chin to (?:my )?chest|rigid neck)\b)"
+        _any(
+            _search(r"\bmeningitis\b"),
+            _all(
+                _search(
+                    r"\b(?:fever\w*|feverish|febrile|high temp\w*|temperature of|temp of"
+                    r"|3[89](?:\.\d)? ?(?:c|degrees)"
+                    r"|10[1-5](?:\.\d)? ?(?:f|degrees)|chills|burning up|running a temp\w*"
+                    r"|a temperature)\b"
+                ),
+                _search(
+                    r"\b(?:stiff neck|neck (?:is |was |feels |felt |so |very |really ){0,4}"
+                    r"(?:stiff|rigid)"
+                    r"|(?:can not|could not|can t|hard to|hurts to|unable to) (?:bend|move|turn"
+                    r"|touch) (?:my )?(?:neck|head|chin)|neck stiffness|chin to (?:my )?chest"
+                    r"|rigid neck)\b"
+                ),
+            ),
         ),
     ),
     (
         WEAKNESS,
-        re.compile(
+        _search(
             r"\b(?:weak|weakness|weakened|no strength|lost (?:the )?strength|paralys\w*|paralyz\w*"
             r"|drooping|droopy"
             r"|droops|drooped|limp|heavy and useless|dead|numb and weak|can not move"
@@ -120,7 +151,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         NUMBNESS,
-        re.compile(
+        _search(
             r"\bnumb\w*"
             r"|\bpins and needles\b"
             r"|\b(?:tingling|tingly|tingle|tingles)(?: \w+){0,3} (?:in |on )?(?:my )?(?:face|arm"
@@ -133,7 +164,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         CONFUSION,
-        re.compile(
+        _search(
             r"\b(?:confused|confusion|disorient\w*|disorientated)\b"
             r"(?! (?:about|by|with|as to|why|what|how|if|whether|which|over|on|regarding))"
             r"|\b(?:do not|did not|could not|can not) (?:know|remember"
@@ -148,7 +179,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         SPEECH,
-        re.compile(
+        _search(
             r"\bslurr?\w*"
             r"|\b(?:trouble|difficulty|difficulties|problems?|hard|struggl\w*|can not|could not"
             r"|unable|not able|issues)"
@@ -168,7 +199,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         VISION_LOSS,
-        re.compile(
+        _search(
             r"\b(?:lost|losing|loss of|lose|lost my|lost all|no|lost some"
             r"|partial loss of) ?(?:vision|sight|eyesight)\b"
             r"|\b(?:went|gone|going|go|am) (?:\w+ )?blind\b"
@@ -184,7 +215,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
-ORDER = [code for code, _ in PATTERNS]
+ORDER = [code for code, _ in CHECKS]
 
 _TARGETS = [
     "worst",
@@ -270,13 +301,17 @@ def _corrector() -> Corrector:
     return Corrector([*_TARGETS, *base.targets], [*_KNOWN, *base.known])
 
 
+# Telegram's longest message; anything longer was not typed by a person.
+MAX_CHARS = 4096
+
+
 def red_flags(text: str) -> list[str]:
     """Codes of the red flags the message describes, in a fixed order; [] for none."""
     if not text:
         return []
-    s = normalize(text[:4000], _corrector())
+    s = normalize(text[:MAX_CHARS], _corrector())
     s = re.sub(r"\bhead ?ache", "headache", s)
-    found = {code for code, pattern in PATTERNS if pattern.search(s)}
+    found = {code for code, check in CHECKS if check(s)}
     if _negated_only(s, found):
         found = set()
     return [code for code in ORDER if code in found]
@@ -294,5 +329,5 @@ def _negated_only(s: str, found: set[str]) -> bool:
     if not found:
         return False
     parts = [p.strip() for p in re.split(r" [,;.!] ", s) if p.strip()]
-    flagged = [p for p in parts if any(pattern.search(p) for _, pattern in PATTERNS)]
+    flagged = [p for p in parts if any(check(p) for _, check in CHECKS)]
     return bool(flagged) and all(_NEGATED.match(p) for p in flagged)

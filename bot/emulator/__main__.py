@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from datetime import timedelta
 
 from bot.emulator.server import BotApiEmulator
 
@@ -27,6 +28,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--global-rate", type=float, default=30.0, help="messages/s per bot")
     p.add_argument("--chat-rate", type=float, default=1.0, help="messages/s per chat")
     p.add_argument("--chat-burst", type=int, default=3, help="burst allowed per chat")
+    p.add_argument(
+        "--callback-ttl",
+        type=float,
+        default=15.0,
+        help="seconds after a button press that answerCallbackQuery is still accepted",
+    )
     return p
 
 
@@ -38,6 +45,7 @@ async def _serve(args: argparse.Namespace) -> None:
         global_rate=args.global_rate,
         chat_rate=args.chat_rate,
         chat_burst=args.chat_burst,
+        callback_query_ttl=timedelta(seconds=args.callback_ttl),
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -8,15 +8,23 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from bot.emulator.core import EmulatorCore, Listener
 from bot.emulator.errors import EmulatorTimeoutError
+from bot.emulator.faults import Fault, FaultKind
 from bot.emulator.media import image_size, tiny_png
 from bot.emulator.methods import webhook_info
-from bot.emulator.state import ApiCall, BotState, CallbackAnswer, ChatAction, SentMessage
+from bot.emulator.state import (
+    ApiCall,
+    BotState,
+    CallbackAnswer,
+    ChatAction,
+    SentMessage,
+    WebhookDelivery,
+)
 
 T = TypeVar("T")
 
@@ -61,6 +69,70 @@ class BotControl:
     @rate_limits.setter
     def rate_limits(self, enabled: bool) -> None:
         self._core.rate_limits = enabled
+
+    def set_rate_limits(
+        self,
+        *,
+        chat_rate: float | None = None,
+        chat_burst: int | None = None,
+        global_rate: float | None = None,
+    ) -> dict[str, float]:
+        """Change the flood limits (messages a second per chat, its burst, per bot) for
+        every chat and bot from now on; returns the limits in force."""
+        return self._core.set_rates(
+            chat_rate=chat_rate, chat_burst=chat_burst, global_rate=global_rate
+        )
+
+    @property
+    def callback_query_ttl(self) -> timedelta:
+        """How long after a press answerCallbackQuery is still accepted."""
+        return self._core.callback_query_ttl
+
+    @callback_query_ttl.setter
+    def callback_query_ttl(self, ttl: timedelta) -> None:
+        self._core.callback_query_ttl = ttl
+
+    # --- faults -----------------------------------------------------------------------------
+
+    def inject_fault(
+        self,
+        kind: FaultKind | str = FaultKind.ERROR,
+        *,
+        status: int = 502,
+        methods: Iterable[str] | None = None,
+        chat_id: int | None = None,
+        count: int | None = None,
+        duration: float | None = None,
+        delay: float = 0.0,
+    ) -> Fault:
+        """Make matching Bot API calls fail; see `bot.emulator.faults` for the kinds.
+
+        `kind`: "error" (answer `status`, a 5xx, and do nothing), "drop" (close the
+        connection without an answer, do nothing) or "deliver_then_drop" (carry the
+        call out, then close without an answer). It hits the next `count` matching
+        calls, or every one for `duration` seconds, or (neither given) every one until
+        `clear_faults()`; matching means one of `methods` (default: any but getUpdates)
+        and, if given, for `chat_id`. `delay` seconds pass before the answer or drop.
+        Calls it hits are in `calls` with `fault` set, and not in `failed_calls`.
+        """
+        return self._bot.faults.add(
+            kind,
+            status=status,
+            methods=methods,
+            chat_id=chat_id,
+            count=count,
+            duration=duration,
+            delay=delay,
+        )
+
+    def clear_faults(self, fault_id: int | None = None) -> None:
+        """Remove the fault with this id, or every fault."""
+        self._bot.faults.clear(fault_id)
+
+    @property
+    def faults(self) -> list[Fault]:
+        """The faults that will still strike."""
+        return self._bot.faults.active
 
     # --- what users do ----------------------------------------------------------------------
 
@@ -137,15 +209,47 @@ class BotControl:
         return self._core.user_message(self._bot, user_id, dict(content), date=date)
 
     def press_button(
-        self, user_id: int, message_id: int, callback_data: str, *, forged: bool = False
+        self,
+        user_id: int,
+        message_id: int,
+        callback_data: str | bytes,
+        *,
+        forged: bool = False,
+        inaccessible: bool = False,
     ) -> str:
         """The user taps an inline button; returns the callback query id.
 
         The button must be on the bot's message, now or before an edit (a client
         may not have received the edit yet), unless `forged` is set, which sends
-        any callback_data for any message id, as a modified client could.
+        any callback_data for any message id, as a modified client could: longer
+        than 64 bytes, or as bytes that go into the JSON unchanged (not UTF-8, say).
+        The update carries the message, or, when it is deleted, missing, older than
+        48 hours or `inaccessible` is set, an InaccessibleMessage (date 0).
         """
-        return self._core.press_button(self._bot, user_id, message_id, callback_data, forged=forged)
+        return self._core.press_button(
+            self._bot, user_id, message_id, callback_data, forged=forged, inaccessible=inaccessible
+        )
+
+    def inject_update(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update of any shape, such as one python-telegram-bot cannot decode.
+
+        `fields` are the update's fields besides update_id (which is added unless given);
+        e.g. `{"message": {"chat": "not an object"}}`. Returns the update.
+        """
+        return self._core.enqueue_fields(self._bot, dict(fields))
+
+    def inject_raw_update(self, raw: bytes | str) -> int:
+        """Queue one update given as the exact bytes of its JSON (truncated, not UTF-8...).
+
+        Returns the update id it is filed under (`next_update_id` before the call);
+        bytes that should decode must carry it, or the bot cannot confirm the update.
+        """
+        return self._core.enqueue_raw(self._bot, raw.encode() if isinstance(raw, str) else raw)
+
+    @property
+    def next_update_id(self) -> int:
+        """The update_id the next update will get."""
+        return self._bot.next_update_id
 
     def tap(self, user_id: int, label: str, *, message_id: int | None = None) -> str:
         """Press the button labelled `label`; returns the callback query id.
@@ -217,7 +321,13 @@ class BotControl:
 
     @property
     def failed_calls(self) -> list[ApiCall]:
-        return [call for call in self.calls if not call.ok]
+        """Calls Telegram's rules refused (not those an injected fault broke)."""
+        return [call for call in self.calls if call.refused]
+
+    @property
+    def faulted_calls(self) -> list[ApiCall]:
+        """Calls an injected fault hit."""
+        return [call for call in self.calls if call.fault is not None]
 
     def assert_no_failed_calls(self) -> None:
         """Fail with a readable list if Telegram would have refused any request."""
@@ -262,6 +372,30 @@ class BotControl:
 
     def webhook_info(self) -> dict[str, Any]:
         return webhook_info(self._bot)
+
+    def set_webhook_targets(
+        self, urls: Sequence[str] | None, *, connections: int | None = None
+    ) -> None:
+        """Send webhook POSTs round-robin to `urls` (as a load balancer in front of several
+        bot processes would) instead of the URL the bot set; None goes back to that URL.
+
+        `connections`: at most this many POSTs at once (default 1), never two for one
+        chat, so one chat's updates still arrive in order; also capped by the
+        max_connections of setWebhook, as on Telegram.
+        """
+        if urls is not None and not urls:
+            raise ValueError("give at least one URL, or None for the webhook's own")
+        if connections is not None:
+            if connections < 1:
+                raise ValueError("connections must be at least 1")
+            self._bot.webhook_connections = connections
+        self._bot.webhook_targets = list(urls) if urls is not None else None
+        self._core.notify()
+
+    @property
+    def webhook_deliveries(self) -> list[WebhookDelivery]:
+        """Every webhook POST made, in the order they ended, with where it went."""
+        return list(self._bot.webhook_deliveries)
 
     def add_listener(self, listener: Listener) -> None:
         """Call `listener(event)` whenever the bot sends, edits or deletes a message, etc."""

@@ -6,6 +6,14 @@ username) picks a bot other than the first. Answers look like the Bot API's:
 `{"ok": true, "result": ...}`, or `{"ok": false, "description": ...}` with 400
 for a bad request, 404 for an unknown action and 408 when a wait timed out.
 Bytes travel as base64; times as ISO 8601.
+
+Fault injection (see `bot.emulator.faults`): `inject_fault` (kind, status, methods
+as a list or "a,b", chat_id, count, duration, delay; answers the fault with its
+id), `faults`, `clear_faults` (id, or all); `calls?faulted=1` lists the calls a
+fault hit. Hostile input: `inject_update` (fields: any JSON object),
+`inject_raw_update` (raw: text, or raw_b64: bytes; answers the update id it is
+filed under), `press_button` with `callback_data_b64` (bytes) or `inaccessible`.
+Delivery: `webhook_targets` (urls, connections) and `webhook_deliveries`.
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -110,12 +118,83 @@ async def _user_sends(c: BotControl, args: dict[str, Any]) -> Any:
 
 @action("press_button")
 async def _press_button(c: BotControl, args: dict[str, Any]) -> Any:
+    data: str | bytes
+    if args.get("callback_data_b64") is not None:
+        data = base64.b64decode(str(args["callback_data_b64"]))  # raw bytes, maybe not UTF-8
+    else:
+        data = str(args["callback_data"])
     return c.press_button(
         _int(args, "user_id"),
         _int(args, "message_id"),
-        str(args["callback_data"]),
+        data,
         forged=_flag(args, "forged"),
+        inaccessible=_flag(args, "inaccessible"),
     )
+
+
+@action("inject_update")
+async def _inject_update(c: BotControl, args: dict[str, Any]) -> Any:
+    fields = args["fields"]
+    if isinstance(fields, str):
+        fields = json.loads(fields)
+    if not isinstance(fields, dict):
+        raise ValueError("fields must be a JSON object")
+    return c.inject_update(fields)
+
+
+@action("inject_raw_update")
+async def _inject_raw_update(c: BotControl, args: dict[str, Any]) -> Any:
+    if args.get("raw_b64") is not None:
+        return c.inject_raw_update(base64.b64decode(str(args["raw_b64"])))
+    return c.inject_raw_update(str(args["raw"]))
+
+
+@action("next_update_id")
+async def _next_update_id(c: BotControl, args: dict[str, Any]) -> Any:
+    return c.next_update_id
+
+
+def _optional_float(args: dict[str, Any], key: str) -> float | None:
+    value = args.get(key)
+    return None if value in (None, "") else float(value)
+
+
+def _optional_int(args: dict[str, Any], key: str) -> int | None:
+    value = args.get(key)
+    return None if value in (None, "") else int(value)
+
+
+def _names(value: Any) -> list[str] | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        return [name for name in value.split(",") if name.strip()]
+    return [str(name) for name in value]
+
+
+@action("inject_fault")
+async def _inject_fault(c: BotControl, args: dict[str, Any]) -> Any:
+    fault = c.inject_fault(
+        str(args.get("kind", "error")),
+        status=int(args.get("status", 502)),
+        methods=_names(args.get("methods")),
+        chat_id=_optional_int(args, "chat_id"),
+        count=_optional_int(args, "count"),
+        duration=_optional_float(args, "duration"),
+        delay=float(args.get("delay", 0.0)),
+    )
+    return fault.to_dict()
+
+
+@action("faults")
+async def _faults(c: BotControl, args: dict[str, Any]) -> Any:
+    return [fault.to_dict() for fault in c.faults]
+
+
+@action("clear_faults")
+async def _clear_faults(c: BotControl, args: dict[str, Any]) -> Any:
+    c.clear_faults(_optional_int(args, "id"))
+    return True
 
 
 @action("tap")
@@ -159,7 +238,12 @@ async def _last_message(c: BotControl, args: dict[str, Any]) -> Any:
 
 @action("calls")
 async def _calls(c: BotControl, args: dict[str, Any]) -> Any:
-    calls = c.failed_calls if _flag(args, "failed") else c.calls
+    if _flag(args, "failed"):
+        calls = c.failed_calls
+    elif _flag(args, "faulted"):
+        calls = c.faulted_calls
+    else:
+        calls = c.calls
     return [call.to_dict() for call in calls]
 
 
@@ -189,6 +273,18 @@ async def _updates(c: BotControl, args: dict[str, Any]) -> Any:
 @action("webhook_info")
 async def _webhook_info(c: BotControl, args: dict[str, Any]) -> Any:
     return c.webhook_info()
+
+
+@action("webhook_targets")
+async def _webhook_targets(c: BotControl, args: dict[str, Any]) -> Any:
+    urls = _names(args.get("urls"))
+    c.set_webhook_targets(urls, connections=_optional_int(args, "connections"))
+    return urls
+
+
+@action("webhook_deliveries")
+async def _webhook_deliveries(c: BotControl, args: dict[str, Any]) -> Any:
+    return [delivery.to_dict() for delivery in c.webhook_deliveries]
 
 
 @action("wait_for_messages")
@@ -230,9 +326,28 @@ async def _clock(c: BotControl, args: dict[str, Any]) -> Any:
 
 @action("rate_limits")
 async def _rate_limits(c: BotControl, args: dict[str, Any]) -> Any:
+    """`enabled` switches the flood limits; `chat_rate`, `chat_burst`, `global_rate` set them.
+
+    Answers whether they are on (only `enabled` given or nothing), else the limits.
+    """
     if "enabled" in args:
         c.rate_limits = _flag(args, "enabled")
-    return c.rate_limits
+    if not {"chat_rate", "chat_burst", "global_rate"} & set(args):
+        return c.rate_limits
+    limits = c.set_rate_limits(
+        chat_rate=_optional_float(args, "chat_rate"),
+        chat_burst=_optional_int(args, "chat_burst"),
+        global_rate=_optional_float(args, "global_rate"),
+    )
+    return {"enabled": c.rate_limits, **limits}
+
+
+@action("callback_query_ttl")
+async def _callback_query_ttl(c: BotControl, args: dict[str, Any]) -> Any:
+    seconds = _optional_float(args, "seconds")
+    if seconds is not None:
+        c.callback_query_ttl = timedelta(seconds=seconds)
+    return c.callback_query_ttl.total_seconds()
 
 
 def add_control_routes(app: web.Application, emulator: BotApiEmulator) -> None:

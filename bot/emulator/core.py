@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import copy
 import hashlib
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from bot.emulator.errors import ApiError
+from bot.emulator.faults import Fault, FaultKind
 from bot.emulator.formatting import MAX_TEXT, utf16_len
 from bot.emulator.markup import inline_keyboard
 from bot.emulator.ratelimit import TokenBucket, retry_after_seconds
@@ -29,6 +31,7 @@ from bot.emulator.state import (
     BotState,
     CallbackQueryState,
     ChatState,
+    JsonText,
     PendingUpdate,
     SentMessage,
     StoredFile,
@@ -49,6 +52,10 @@ _STICKER_BYTES = (
 POLL_CONFLICT = (
     "terminated by other getUpdates request; make sure that only one bot instance is running"
 )
+# A button pressed on a message older than this comes with an InaccessibleMessage.
+ACCESSIBLE_FOR = timedelta(hours=48)
+# Stands in for raw callback_data bytes until the update is serialised.
+_RAW_DATA = "\x00emulator-raw-callback-data\x00"
 
 
 class SupportsNow(Protocol):
@@ -78,6 +85,13 @@ Listener = Callable[[EmulatorEvent], None]
 
 def _timestamp(when: datetime) -> int:
     return int(when.timestamp())
+
+
+def _json_bytes(data: bytes) -> bytes:
+    """A JSON string literal holding these bytes as they are, escaping only what JSON must."""
+    escaped = data.replace(b"\\", b"\\\\").replace(b'"', b'\\"')
+    escaped = re.sub(rb"[\x00-\x1f]", lambda m: b"\\u%04x" % m.group(0)[0], escaped)
+    return b'"' + escaped + b'"'
 
 
 class EmulatorCore:
@@ -153,15 +167,28 @@ class EmulatorCore:
                 log.exception("an emulator listener failed on a %s event", event.kind)
 
     def record_call(
-        self, bot: BotState | None, method: str, params: dict[str, Any], error: ApiError | None
+        self,
+        bot: BotState | None,
+        method: str,
+        params: dict[str, Any],
+        error: ApiError | None,
+        *,
+        fault: Fault | None = None,
     ) -> None:
+        status = error.status if error else 200
+        description = error.description if error else None
+        if fault is not None and fault.kind is FaultKind.ERROR:
+            status, description = fault.status, fault.description
+        elif fault is not None and fault.kind is FaultKind.DROP:
+            status, description = 0, "connection dropped without an answer"
         call = ApiCall(
             method=method,
             params=params,
-            status=error.status if error else 200,
-            error=error.description if error else None,
+            status=status,
+            error=description,
             at=self.now(),
             bot=bot.username if bot else "<unknown token>",
+            fault=fault.kind.value if fault is not None else None,
         )
         self.calls.append(call)
         if bot is not None:
@@ -213,6 +240,32 @@ class EmulatorCore:
             if value is not None:
                 chat.user[key] = value
         return chat
+
+    def set_rates(
+        self,
+        *,
+        chat_rate: float | None = None,
+        chat_burst: int | None = None,
+        global_rate: float | None = None,
+    ) -> dict[str, float]:
+        """Change the flood limits for every bot and chat, existing or new."""
+        if chat_rate is not None:
+            self.chat_rate = chat_rate
+        if chat_burst is not None:
+            self.chat_burst = chat_burst
+        if global_rate is not None:
+            self.global_rate = global_rate
+        for bot in self.bots.values():
+            if bot.global_bucket is not None:
+                bot.global_bucket.reshape(self.global_rate, self.global_rate)
+            for chat in bot.chats.values():
+                if chat.bucket is not None:
+                    chat.bucket.reshape(self.chat_rate, self.chat_burst)
+        return {
+            "chat_rate": self.chat_rate,
+            "chat_burst": self.chat_burst,
+            "global_rate": self.global_rate,
+        }
 
     def take_send_token(self, bot: BotState, chat: ChatState) -> None:
         """Count one message against the flood limits, or refuse it with 429."""
@@ -295,6 +348,35 @@ class EmulatorCore:
         self.notify()
         return update
 
+    def enqueue_fields(self, bot: BotState, fields: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update made of any fields, decodable or not; update_id added if absent.
+
+        It is delivered whatever the bot's allowed_updates say.
+        """
+        filed_as = bot.next_update_id
+        bot.next_update_id += 1
+        update = {"update_id": filed_as, **fields}
+        bot.history.append(update)
+        bot.pending.append(PendingUpdate(copy.deepcopy(update), filed_as=filed_as))
+        self.notify()
+        return update
+
+    def enqueue_raw(self, bot: BotState, raw: bytes) -> int:
+        """Queue one update given as the exact bytes of its JSON (which may be no JSON at all).
+
+        It is filed under the next update id, which is returned: the bot confirms it
+        with that id + 1 as offset, so bytes meant to be decodable should carry it.
+        """
+        if not raw.strip():
+            raise ValueError("a raw update needs some bytes")
+        filed_as = bot.next_update_id
+        bot.next_update_id += 1
+        bot.raw_updates[filed_as] = raw
+        bot.history.append({"update_id": filed_as, "raw": raw.decode("utf-8", "replace")})
+        bot.pending.append(PendingUpdate({"update_id": filed_as}, raw=raw, filed_as=filed_as))
+        self.notify()
+        return filed_as
+
     def redeliver(self, bot: BotState, update_id: int) -> dict[str, Any]:
         """Queue an earlier update again, same update_id, as Telegram does after a lost answer.
 
@@ -309,7 +391,13 @@ class EmulatorCore:
         position = 0
         while position < len(bot.pending) and bot.pending[position].redelivery:
             position += 1
-        bot.pending.insert(position, PendingUpdate(copy.deepcopy(update), redelivery=True))
+        entry = PendingUpdate(
+            copy.deepcopy(update),
+            redelivery=True,
+            raw=bot.raw_updates.get(update_id),
+            filed_as=update_id,
+        )
+        bot.pending.insert(position, entry)
         self.notify()
         return update
 
@@ -331,7 +419,7 @@ class EmulatorCore:
         limit: int,
         timeout: float,  # noqa: ASYNC109 - getUpdates' own long-poll parameter
         allowed_updates: list[str] | None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[dict[str, Any] | JsonText]:
         if bot.webhook is not None:
             raise ApiError.conflict(
                 "can't use getUpdates method while webhook is active; "
@@ -359,7 +447,7 @@ class EmulatorCore:
                     batch = bot.pending[: max(1, min(limit, 100))]
                     for entry in batch:
                         entry.delivered = True
-                    return [copy.deepcopy(entry.update) for entry in batch]
+                    return [entry.wire() for entry in batch]
                 remaining = deadline - loop.time()
                 if remaining <= 0:
                     return []
@@ -480,7 +568,14 @@ class EmulatorCore:
         return content
 
     def press_button(
-        self, bot: BotState, user_id: int, message_id: int, data: str, *, forged: bool
+        self,
+        bot: BotState,
+        user_id: int,
+        message_id: int,
+        data: str | bytes,
+        *,
+        forged: bool,
+        inaccessible: bool = False,
     ) -> str:
         chat = bot.chats.get(user_id)
         sent = chat.bot_messages.get(message_id) if chat else None
@@ -490,7 +585,7 @@ class EmulatorCore:
                     f"the bot has no message {message_id} in chat {user_id}; "
                     "pass forged=True to press a button that does not exist"
                 )
-            if data not in sent.callback_data_ever:
+            if isinstance(data, bytes) or data not in sent.callback_data_ever:
                 raise LookupError(
                     f"message {message_id} has no button with callback_data {data!r}; "
                     f"it has {sent.callback_data_ever}; pass forged=True to send it anyway"
@@ -499,8 +594,15 @@ class EmulatorCore:
             chat = self.ensure_chat(bot, user_id)
         self._query_counter += 1
         query_id = f"{bot.id}{self._query_counter:010d}"
+        # Telegram shows the bot the message only while it is recent: a press on an
+        # older one, or on one deleted or never sent, comes with an InaccessibleMessage.
         message: dict[str, Any]
-        if sent is not None and not sent.deleted:
+        if (
+            sent is not None
+            and not sent.deleted
+            and not inaccessible
+            and self.now() - sent.date <= ACCESSIBLE_FOR
+        ):
             message = self.message_wire(bot, chat, sent)
         else:
             message = {"chat": chat.chat, "message_id": message_id, "date": 0}
@@ -508,21 +610,24 @@ class EmulatorCore:
             query_id=query_id,
             user_id=user_id,
             message_id=message_id,
-            data=data,
+            data=data if isinstance(data, str) else data.decode("utf-8", "replace"),
             pressed_at=self.now(),
         )
         chat_instance = hashlib.sha256(f"{bot.id}:{user_id}".encode()).hexdigest()[:16]
-        self.enqueue(
-            bot,
-            "callback_query",
-            {
-                "id": query_id,
-                "from": dict(chat.user),
-                "message": message,
-                "chat_instance": str(int(chat_instance, 16)),
-                "data": data,
-            },
-        )
+        query = {
+            "id": query_id,
+            "from": dict(chat.user),
+            "message": message,
+            "chat_instance": str(int(chat_instance, 16)),
+            "data": data if isinstance(data, str) else _RAW_DATA,
+        }
+        if isinstance(data, str):
+            self.enqueue(bot, "callback_query", query)
+        else:
+            # Bytes go into the JSON as they are, even when they are not UTF-8.
+            filed_as = bot.next_update_id
+            text = json.dumps({"update_id": filed_as, "callback_query": query}).encode()
+            self.enqueue_raw(bot, text.replace(json.dumps(_RAW_DATA).encode(), _json_bytes(data)))
         return query_id
 
     def set_blocked(self, bot: BotState, user_id: int, blocked: bool) -> None:

@@ -21,6 +21,15 @@ class TokenBucket:
         self._tokens = float(burst)
         self._at = monotonic()
 
+    def reshape(self, rate: float, burst: float) -> None:
+        """New limits from now on; tokens above the new burst are lost."""
+        if rate <= 0 or burst < 1:
+            raise ValueError("a token bucket needs rate > 0 and burst >= 1")
+        self._refill()
+        self.rate = rate
+        self.burst = burst
+        self._tokens = min(self._tokens, float(burst))
+
     def _refill(self) -> None:
         now = self._monotonic()
         self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from datetime import timedelta
 from types import TracebackType
@@ -22,10 +23,11 @@ from bot.emulator.control import BotControl
 from bot.emulator.control_http import add_control_routes
 from bot.emulator.core import EmulatorCore, SupportsNow
 from bot.emulator.errors import ApiError
+from bot.emulator.faults import FaultKind
 from bot.emulator.media import guess_mime_type
 from bot.emulator.methods import Described, lookup
 from bot.emulator.params import Params, read_params
-from bot.emulator.state import BotState
+from bot.emulator.state import BotState, JsonText
 from bot.emulator.webhook import WebhookSender
 
 log = logging.getLogger(__name__)
@@ -56,7 +58,7 @@ class BotApiEmulator(BotControl):
         chat_burst: int = 3,
         strict_html_entities: bool = True,
         clock: SupportsNow | None = None,
-        callback_query_ttl: timedelta = timedelta(minutes=15),
+        callback_query_ttl: timedelta = timedelta(seconds=15),
         webhook_retry_delay: float = 0.05,
         webhook_max_retry_delay: float = 2.0,
         webhook_timeout: float = 10.0,
@@ -64,6 +66,9 @@ class BotApiEmulator(BotControl):
     ) -> None:
         """`first_update_id`: Telegram's ids go on growing across bot restarts; a bot that
         remembers handled ids (to drop redeliveries) needs a new emulator to start above them.
+
+        `callback_query_ttl`: how long after a press answerCallbackQuery is still taken
+        (Telegram's clients stop waiting after about 15 s and the query expires).
         """
         core = EmulatorCore(
             rate_limits=rate_limits,
@@ -194,7 +199,7 @@ class BotApiEmulator(BotControl):
 
     # --- HTTP -------------------------------------------------------------------------------
 
-    async def _handle_api(self, request: web.Request) -> web.Response:
+    async def _handle_api(self, request: web.Request) -> web.StreamResponse:
         bot = self._core.bots.get(request.match_info["token"])
         if bot is None:
             return _error_response(ApiError(401, "Unauthorized"))
@@ -203,26 +208,46 @@ class BotApiEmulator(BotControl):
         name = found[0] if found else requested
         params = Params({})
         try:
-            try:
-                params = await read_params(request)
-            except web.HTTPRequestEntityTooLarge:
-                raise ApiError(413, "Request Entity Too Large") from None
+            params = await read_params(request)
+        except web.HTTPRequestEntityTooLarge:
+            error = ApiError(413, "Request Entity Too Large")
+            self._core.record_call(bot, name, params.as_record(), error)
+            return _error_response(error)
+        except ApiError as error:
+            self._core.record_call(bot, name, params.as_record(), error)
+            return _error_response(error)
+        fault = bot.faults.strike(name, _chat_id(params))
+        if fault is not None and fault.kind is not FaultKind.DELIVER_THEN_DROP:
+            # The request never reaches Telegram proper: nothing is carried out.
+            if fault.delay:
+                await asyncio.sleep(fault.delay)
+            self._core.record_call(bot, name, params.as_record(), None, fault=fault)
+            if fault.kind is FaultKind.DROP:
+                return _drop(request)
+            return _error_response(ApiError(fault.status, fault.description))
+        try:
             if found is None:
                 raise ApiError(404, "Not Found")
             result = await found[1](self._core, bot, params)
         except ApiError as error:
-            self._core.record_call(bot, name, params.as_record(), error)
+            self._core.record_call(bot, name, params.as_record(), error, fault=fault)
+            if fault is not None:
+                return await _drop_after(request, fault.delay)
             return _error_response(error)
         except Exception:
             log.exception("the emulator failed on %s", name)
             failure = ApiError(500, "Internal Server Error: the emulator failed, see its log")
             self._core.record_call(bot, name, params.as_record(), failure)
             return _error_response(failure)
-        self._core.record_call(bot, name, params.as_record(), None)
+        self._core.record_call(bot, name, params.as_record(), None, fault=fault)
+        if fault is not None:
+            return await _drop_after(request, fault.delay)
         body: dict[str, Any] = {"ok": True}
         if isinstance(result, Described):
             body["result"] = result.result
             body["description"] = result.description
+        elif isinstance(result, list) and any(isinstance(item, JsonText) for item in result):
+            return _raw_result(result)
         else:
             body["result"] = result
         return web.json_response(body)
@@ -242,3 +267,32 @@ class BotApiEmulator(BotControl):
 
 def _error_response(error: ApiError) -> web.Response:
     return web.json_response(error.payload(), status=error.status)
+
+
+def _chat_id(params: Params) -> int | None:
+    try:
+        return params.integer("chat_id")
+    except ApiError:
+        return None  # the method will refuse it; a fault only needs to know the chat
+
+
+def _drop(request: web.Request) -> web.Response:
+    """Close the connection without an answer; the client sees it break mid-request."""
+    if request.transport is not None:
+        request.transport.close()
+    return web.Response(status=500)  # never written: the connection is gone
+
+
+async def _drop_after(request: web.Request, delay: float) -> web.Response:
+    if delay:
+        await asyncio.sleep(delay)
+    return _drop(request)
+
+
+def _raw_result(result: list[Any]) -> web.Response:
+    """A successful answer whose result array holds updates injected as raw bytes."""
+    parts = [
+        item.data if isinstance(item, JsonText) else json.dumps(item).encode() for item in result
+    ]
+    body = b'{"ok":true,"result":[' + b",".join(parts) + b"]}"
+    return web.Response(body=body, content_type="application/json")

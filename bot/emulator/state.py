@@ -8,10 +8,13 @@ later edits and deletion.
 from __future__ import annotations
 
 import base64
+import copy
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.emulator.faults import FaultPlan
 from bot.emulator.markup import callback_data_of, inline_keyboard
 from bot.emulator.ratelimit import TokenBucket
 
@@ -182,17 +185,33 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     status: int
+    """The HTTP status answered; 0 when the connection was dropped without an answer."""
     error: str | None
     at: datetime
     bot: str
     """The bot's username (the token is never recorded)."""
+    fault: str | None = None
+    """The kind of injected fault this call ran into ("error", "drop", "deliver_then_drop")."""
 
     @property
     def ok(self) -> bool:
-        return self.status == 200
+        """Whether the bot got a successful answer."""
+        return self.status == 200 and self.fault is None
+
+    @property
+    def refused(self) -> bool:
+        """Whether Telegram's rules refused it (an injected fault is not a refusal)."""
+        return self.fault is None and self.status != 200
 
     def summary(self) -> str:
-        outcome = "ok" if self.ok else f"{self.status} {self.error!r}"
+        if self.fault == "deliver_then_drop":
+            outcome = "carried out, answer dropped (injected)"
+        elif self.fault == "drop":
+            outcome = "dropped without an answer (injected)"
+        elif self.ok:
+            outcome = "ok"
+        else:
+            outcome = f"{self.status} {self.error!r}" + (" (injected)" if self.fault else "")
         return f"{self.method} -> {outcome}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -203,6 +222,7 @@ class ApiCall:
             "error": self.error,
             "at": _iso(self.at),
             "bot": self.bot,
+            "fault": self.fault,
         }
 
 
@@ -260,19 +280,74 @@ class CallbackQueryState:
     answered: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class JsonText:
+    """JSON sent exactly as these bytes: an injected update that may be malformed."""
+
+    data: bytes
+
+
 @dataclass(slots=True)
 class PendingUpdate:
     update: dict[str, Any]
     redelivery: bool = False
     delivered: bool = False
+    raw: bytes | None = None
+    """The exact JSON sent instead of `update`, for an update a test injected raw."""
+    filed_as: int | None = None
+    """The update id the emulator files it under, whatever the update itself says."""
 
     @property
     def update_id(self) -> int:
+        if self.filed_as is not None:
+            return self.filed_as
         return int(self.update["update_id"])
 
+    def wire(self) -> dict[str, Any] | JsonText:
+        """What getUpdates and the webhook send for it."""
+        return JsonText(self.raw) if self.raw is not None else copy.deepcopy(self.update)
+
+    def body(self) -> bytes:
+        """The update as the bytes of one JSON value."""
+        return self.raw if self.raw is not None else json.dumps(self.update).encode()
+
     @property
-    def kind(self) -> str:
-        return next(key for key in self.update if key != "update_id")
+    def chat_key(self) -> int | str:
+        """Whose update it is: updates of one chat go to a webhook one at a time, in order."""
+        for value in self.update.values():
+            if isinstance(value, dict):
+                chat = value.get("chat")
+                if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+                    return int(chat["id"])
+                sender = value.get("from")
+                if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+                    return int(sender["id"])
+        return f"update {self.update_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookDelivery:
+    """One POST of an update to a webhook, and how it went."""
+
+    update_id: int
+    url: str
+    status: int | None
+    """The HTTP status the webhook answered; None when the connection failed."""
+    error: str | None
+    at: datetime
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "update_id": self.update_id,
+            "url": self.url,
+            "status": self.status,
+            "error": self.error,
+            "at": _iso(self.at),
+        }
 
 
 @dataclass(slots=True)
@@ -342,6 +417,14 @@ class BotState:
     default_menu_button: dict[str, Any] | None = None
     profile: dict[str, dict[str, str]] = field(default_factory=dict)
     """setMyName/Description/ShortDescription, by field then language_code."""
+    faults: FaultPlan = field(default_factory=FaultPlan)
+    raw_updates: dict[int, bytes] = field(default_factory=dict)
+    """The JSON of updates injected raw, by the id they are filed under (for redelivery)."""
+    webhook_targets: list[str] | None = None
+    """Where webhook POSTs really go, round-robin, as through a load balancer."""
+    webhook_connections: int = 1
+    """At most this many webhook POSTs at once (and never two of one chat)."""
+    webhook_deliveries: list[WebhookDelivery] = field(default_factory=list)
 
     @property
     def user(self) -> dict[str, Any]:
