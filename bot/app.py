@@ -24,8 +24,10 @@ from bot.handlers import (
     summary,
 )
 from bot.ratelimit import BotRateLimiter
+from bot.scheduling.dispatch import process_name
 from bot.ui import texts
 from bot.ui.prompts import render_markup
+from bot.updates.pipeline import Pipeline
 from storage.db import make_engine, make_sessionmaker
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Magb
         sessions=make_sessionmaker(engine),
         clock=clock or SystemClock(),
         render_prompt=render_markup,
+        worker_name=process_name(),
     )
     # PTB builds bot_data by calling what it is given; ours exists already.
     context_types = ContextTypes(bot_data=lambda: bot_data)  # type: ignore[call-overload]
@@ -58,14 +61,15 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Magb
         # One budget for everything the bot sends; a 429 that still comes is
         # waited out (retry_after) instead of dropping the message.
         .rate_limiter(BotRateLimiter(overall_max_rate=settings.send_rate, max_retries=5))
-        .get_updates_read_timeout(40)
+        # Updates come through the durable inbox (bot.updates), not PTB's updater.
+        .updater(None)
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .job_queue(None)
         .build(),
     )
-    # Order matters: the gate (allow-list, duplicate updates) runs first in its
+    # Order matters: the gate (private chats, the allow-list) runs first in its
     # own group; commands before the free-text check-in, which takes any text.
     gate.register(app)
     onboarding.register(app)
@@ -95,24 +99,24 @@ async def _post_shutdown(app: MagbotApp) -> None:
     await app.bot_data.engine.dispose()
 
 
-UPDATES = ["message", "edited_message", "callback_query"]
-
-
 async def start_embedded(app: MagbotApp, *, polling: bool = True) -> None:
-    """Start the bot inside a running event loop, as `run_polling` would (demo, tests, bench)."""
+    """Start the bot inside a running event loop: the application, its scheduler, and the
+    updates pipeline (polling the Bot API, or fed by a webhook server when `polling` is off)."""
     await app.initialize()
     if app.post_init:
         await app.post_init(app)
     await app.start()
-    if polling:
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=UPDATES)
+    pipeline = Pipeline(app, polling=polling)
+    app.bot_data.updates = pipeline
+    await pipeline.start()
 
 
 async def stop_embedded(app: MagbotApp) -> None:
-    """Stop what `start_embedded` started, in `run_polling`'s order."""
-    if app.updater is not None and app.updater.running:
-        await app.updater.stop()
+    """Stop what `start_embedded` started: updates first, so nothing is left half done."""
+    pipeline = app.bot_data.updates
+    if pipeline is not None:
+        await pipeline.stop()
+        app.bot_data.updates = None
     if app.running:
         await app.stop()
     if app.post_stop:

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     # Telegram allows about 30 messages/s; 28 leaves room for replies during a
     # bedtime fan-out (bench/fanout.py: 93 % of the limit, no 429s).
     send_rate: float = Field(default=28.0, gt=0, le=1000)
+    # Updates of different people handled at once by this process (one person's in order).
+    concurrency: int = Field(default=32, ge=1, le=1000)
+    # How long a worker holds an update it is handling before another process may take it
+    # (its heartbeat renews the lease; a killed worker's updates wait this long).
+    inbox_lease: float = Field(default=30.0, ge=1, le=3600)
     log_level: str = "INFO"
 
     @field_validator("allowed_users", mode="before")

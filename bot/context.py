@@ -23,6 +23,10 @@ class BotData:
     # Set by bot.scheduling when the application starts; Any keeps APScheduler
     # types out of modules that do not schedule.
     scheduler: Any = None
+    # This process's name in claims, leases and heartbeats (bot.scheduling.dispatch.process_name).
+    worker_name: str = ""
+    # The updates pipeline of this process (bot.updates.pipeline.Pipeline), once started.
+    updates: Any = None
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]

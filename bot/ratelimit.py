@@ -137,6 +137,10 @@ class BotRateLimiter(AIORateLimiter):
         self.in_flight = 0  # requests waiting for their turn, being sent, or backing off
         self.retries = 0  # requests sent again after a failure on the way
 
+    def set_overall_rate(self, rate: float) -> None:
+        """A new budget for the whole bot (when the processes sharing the token change)."""
+        self._base_limiter = AsyncLimiter(max_rate=rate, time_period=1)
+
     def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
         if len(self._chat_limiters) >= _PRUNE_AT:
             # forget chats whose bucket has drained; they start afresh

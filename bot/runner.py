@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 
 from bot.config import Settings, SettingsError, load_settings
@@ -52,20 +54,44 @@ def run_bot() -> int:
     except (OSError, ConnectionError) as exc:
         return _fail(f"cannot reach the database ({type(exc).__name__}); check MAGBOT_DATABASE_URL")
 
-    from bot.app import UPDATES, build_application
-
-    app = build_application(settings)
-    if settings.webhook_url:
-        log.info("starting with a webhook on port %s", settings.webhook_port)
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=f"{settings.webhook_url}/telegram",
-            secret_token=secret or None,
-            allowed_updates=UPDATES,
-        )
-    else:
-        log.info("starting with long polling against %s", settings.api_base_url)
-        app.run_polling(allowed_updates=UPDATES)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(settings, secret))
     return 0
+
+
+async def _serve(settings: Settings, secret: str) -> None:
+    """Run until SIGINT or SIGTERM: polling, or a webhook server, feeding the inbox."""
+    from aiohttp import web
+
+    from bot.app import build_application, start_embedded, stop_embedded
+    from bot.updates.intake import ALLOWED_UPDATES, webhook_app
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    app = build_application(settings)
+    webhook = bool(settings.webhook_url)
+    await start_embedded(app, polling=not webhook)
+    runner: web.AppRunner | None = None
+    try:
+        if webhook:
+            pipeline = app.bot_data.updates
+            runner = web.AppRunner(webhook_app(pipeline.intake, secret), access_log=None)
+            await runner.setup()
+            site = web.TCPSite(runner, settings.webhook_listen, settings.webhook_port)
+            await site.start()
+            await app.bot.set_webhook(
+                f"{settings.webhook_url}/telegram",
+                secret_token=secret,
+                allowed_updates=list(ALLOWED_UPDATES),
+            )
+            log.info("listening for the webhook on port %s", settings.webhook_port)
+        else:
+            log.info("long polling against %s", settings.api_base_url)
+        await stop.wait()
+    finally:
+        log.info("stopping")
+        if runner is not None:
+            await runner.cleanup()
+        await stop_embedded(app)

@@ -84,3 +84,19 @@ class Awaiting(StrEnum):
 
     def with_ref(self, ref: object) -> str:
         return f"{self.value}:{ref}"
+
+
+class InboxStatus(StrEnum):
+    """An update Telegram delivered: stored first, then handled by one worker."""
+
+    PENDING = "pending"  # stored, waiting for a worker (or for its retry time)
+    WORKING = "working"  # leased by a worker until `lease_until`
+    DONE = "done"  # handled; its payload (what the person wrote) is dropped
+    FAILED = "failed"  # set aside: undecodable, or failed the same way three times
+
+
+class OutboxStatus(StrEnum):
+    """A reply written in the same transaction as what it confirms, then sent."""
+
+    PENDING = "pending"
+    FAILED = "failed"  # Telegram refused it for good (blocked, chat gone)

@@ -318,6 +318,69 @@ class Prompt(Base):
     outcome: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
+class InboxUpdate(Base):
+    """An update from Telegram, stored before Telegram is told it arrived (DESIGN §9).
+
+    Unique on update_id, so a redelivery is stored once. Workers claim rows one
+    chat at a time, in update order, under a lease; the row is marked done in
+    the same transaction as the update's effects, and its payload (which holds
+    what the person wrote) is dropped then.
+    """
+
+    __tablename__ = "inbox_update"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'working', 'done', 'failed')",
+            name="status",
+        ),
+        Index("ix_inbox_update_status_update_id", "status", "update_id"),
+        Index("ix_inbox_update_chat_id_update_id", "chat_id", "update_id"),
+    )
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    received_at: Mapped[datetime]
+    # a working row's lease; a pending row's "not before" (a retry waits a little)
+    lease_until: Mapped[datetime | None] = mapped_column(default=None)
+    leased_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    error: Mapped[str | None] = mapped_column(String(64), default=None)
+    handled_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class OutboxMessage(Base):
+    """A reply to send, written with the effects it confirms; deleted once Telegram has it."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'failed')", name="status"),
+        Index("ix_outbox_message_status_chat_id_id", "status", "chat_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    update_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    sending_by: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class Worker(Base):
+    """A running bot process: its heartbeat says it is alive (claims of dead ones are
+    recovered) and how many share the send budget."""
+
+    __tablename__ = "worker"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    started_at: Mapped[datetime]
+    seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class ProcessedUpdate(Base):
     """Telegram update ids already handled, so a redelivered update stores nothing twice."""
 

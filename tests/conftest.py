@@ -119,7 +119,8 @@ class Harness:
         while loop.time() < deadline:
             await asyncio.sleep(quiet)
             now = self._busy_calls()
-            idle = self.app.update_queue.empty() and getattr(limiter, "in_flight", 0) == 0
+            pipeline = self.app.bot_data.updates
+            idle = (pipeline is None or pipeline.idle()) and getattr(limiter, "in_flight", 0) == 0
             if now == seen and idle:
                 return
             seen = now

@@ -26,8 +26,9 @@ from bot.scheduling import plan, wake
 from bot.scheduling.dispatch import Dispatcher
 from bot.ui.prompts import render_markup
 from storage.db import make_sessionmaker, upgrade
-from storage.models import Attack, ProcessedUpdate, Prompt, User
+from storage.models import Attack, ProcessedUpdate, Prompt, User, Worker
 from storage.queries import users as queries
+from storage.queries import workers
 from tests.conftest import postgres_schema
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -306,11 +307,16 @@ async def test_prompt_left_sending_by_a_dead_process_is_sent_once_more_then_give
     dead = dispatcher(sessions, bot, clock, name="dead")
     async with sessions.begin() as session:
         assert len(await dead.claim(session, due, 10)) == 1  # ... and then it was killed
+        await workers.beat(session, "dead", datetime.now(UTC))  # its last heartbeat
     clock.advance(timedelta(minutes=2))
-    assert (await dispatcher(sessions, bot, clock).run()).sent == 0  # the claim still stands
-    clock.advance(timedelta(minutes=4))
+    assert (await dispatcher(sessions, bot, clock).run()).sent == 0  # it may still be alive
+    async with sessions.begin() as session:  # its heartbeat stopped long enough ago
+        await session.execute(
+            update(Worker).values(seen_at=datetime.now(UTC) - plan.DEAD_AFTER * 2)
+        )
     stats = await dispatcher(sessions, bot, clock).run()
     assert stats.recovered == 1 and stats.sent == 1
+    assert bot.texts(1)[-1].startswith("<i>(In case this didn't reach you:)</i>\n💊")
     # A prompt that was recovered once and is stuck again is given up, not looped.
     async with sessions.begin() as session:
         await session.execute(

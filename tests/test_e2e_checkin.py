@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -269,19 +270,24 @@ async def test_odd_input_gets_a_sensible_answer_and_the_bot_keeps_running(
     harness.emu.assert_no_failed_calls()
 
 
-async def test_a_database_that_went_away_gets_a_clear_answer(harness: Harness) -> None:
+async def test_a_message_sent_while_the_database_is_away_is_kept_and_answered_later(
+    harness: Harness,
+) -> None:
     sessions = harness.app.bot_data.sessions
     # nothing listens on port 9: every connection is refused, as with a stopped server
     gone = make_engine("postgresql+asyncpg://nobody@127.0.0.1:9/none", connect_args={"timeout": 2})
     sessions.configure(bind=gone)
     try:
         replies = await harness.say("migraine 5/10")
+        await asyncio.sleep(2.5)  # the bot keeps trying to store it meanwhile
+        assert harness.texts() == [texts.DATABASE_AWAY], "told once, not once per try"
     finally:
         sessions.configure(bind=harness.app.bot_data.engine)
         await gone.dispose()
-    assert replies[0].plain_text == texts.DATABASE_DOWN
-    back = await harness.say("migraine 5/10")
-    assert "Migraine 5/10" in (back[0].plain_text or "")
+    assert replies[0].plain_text == texts.DATABASE_AWAY
+    # the database is back: the same message is stored and answered, without sending it again
+    await harness.emu.wait_for_messages(USER, 2, timeout=40)
+    assert "Migraine 5/10" in (harness.last().plain_text or "")
     assert len(await _rows(harness, Attack)) == 1
 
 

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
-from sqlalchemy import delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import Clock, ShiftedClock
@@ -31,8 +30,7 @@ from bot.domain.schedule import zone_of
 from bot.emulator.server import BotApiEmulator
 from bot.logsafe import setup_logging
 from storage.db import make_engine, make_sessionmaker, upgrade
-from storage.models import JournalEntry, ProcessedUpdate, Prompt
-from storage.queries import users
+from storage.queries import inbox, journal, users
 
 if TYPE_CHECKING:
     from bot.app import MagbotApp
@@ -109,29 +107,24 @@ def files_dir_for(db_path: Path) -> Path:
     return db_path.with_name(f"{db_path.stem}-files")
 
 
-async def _prepare_database(database_url: str) -> datetime | None:
-    """Migrate, forget handled update ids, and say when the diary last saw anything happen.
+async def _prepare_database(database_url: str) -> tuple[datetime | None, int]:
+    """Migrate; say when the diary last saw anything happen, and the next update id.
 
-    A new emulator numbers updates from 1 again; ids remembered from an earlier
-    demo would make the bot drop the new updates as redeliveries. The last
-    moment something was stored or a prompt was sent or answered is where the
-    clock of an earlier demo stood (perhaps days ahead after /wait): a new demo
-    never starts before it, or its diary would lie in the future.
+    A new emulator would number updates from 1 again, and the inbox would take
+    them for redeliveries of an earlier demo's: it starts above the last stored.
+    The last moment something was stored or a prompt was sent or answered is
+    where the clock of an earlier demo stood (perhaps days ahead after /wait): a
+    new demo never starts before it, or its diary would lie in the future.
     """
     engine = make_engine(database_url)
     try:
         await upgrade(engine)
-        async with engine.begin() as conn:
-            await conn.execute(delete(ProcessedUpdate))
         async with make_sessionmaker(engine)() as session:
-            marks = [
-                await session.scalar(select(func.max(JournalEntry.created_at))),
-                await session.scalar(select(func.max(Prompt.sent_at))),
-                await session.scalar(select(func.max(Prompt.answered_at))),
-            ]
+            last_seen = await journal.last_activity(session)
+            last_update = await inbox.last_update_id(session)
     finally:
         await engine.dispose()
-    return max((mark for mark in marks if mark is not None), default=None)
+    return last_seen, (last_update or 0) + 1
 
 
 async def _settle(emu: BotApiEmulator, app: MagbotApp) -> None:
@@ -148,8 +141,7 @@ async def _settle(emu: BotApiEmulator, app: MagbotApp) -> None:
         now = busy_calls()
         idle = (
             not emu.pending_updates
-            and app.update_queue.empty()
-            and app.update_processor.current_concurrent_updates == 0
+            and (app.bot_data.updates is None or app.bot_data.updates.idle())
             and getattr(app.bot.rate_limiter, "in_flight", 0) == 0
         )
         if now == seen and idle:
@@ -282,7 +274,7 @@ async def _chat(options: Options, out: TextIO) -> None:
     interactive = sys.stdin.isatty()
     db_path = options.db_path
     database_url = f"sqlite+aiosqlite:///{db_path}"
-    last_seen = await _prepare_database(database_url)
+    last_seen, first_update_id = await _prepare_database(database_url)
     start = options.start
     if start is None and last_seen is not None and last_seen > datetime.now(UTC):
         start = last_seen
@@ -292,7 +284,7 @@ async def _chat(options: Options, out: TextIO) -> None:
         diary = await _fill(database_url, options.fill_days, clock.now())
     # One clock for the bot and the emulator: the person's messages are dated by
     # it, as Telegram dates them by the real one.
-    emu = BotApiEmulator(token=DEMO_TOKEN, clock=clock)
+    emu = BotApiEmulator(token=DEMO_TOKEN, clock=clock, first_update_id=first_update_id)
     await emu.start()
     app: MagbotApp | None = None
     chat = TerminalChat(emu, DEMO_USER, files_dir_for(db_path), out=out, interactive=interactive)

@@ -1,9 +1,16 @@
-"""Small helpers every handler uses: the person's diary scope, replies in HTML, edits."""
+"""Small helpers every handler uses: the person's diary scope, replies in HTML, edits.
+
+A reply made inside `scope_of` is queued on the scope: it is stored in the outbox
+in the same transaction as what it confirms and sent once that commits (DESIGN
+§9), so a stored check-in is never left unconfirmed. A reply made outside any
+scope (help, a refusal) is sent at once.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from telegram import Message, Update
@@ -11,8 +18,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.context import Context
-from bot.diary.scope import Scope, unit
+from bot.diary.scope import Lease, Scope, unit
 from bot.ui.keyboards import Rows, keyboard, plain
+from bot.updates import handling
+from bot.updates.outbox import payload, send_payload
 
 __all__ = ["Out", "Rows", "edit", "reply", "scope_of", "send_all"]
 
@@ -27,14 +36,25 @@ def message_time(message: Message, now: datetime) -> datetime:
     return sent if sent <= now + MAX_SKEW else now
 
 
+_OPEN: ContextVar[Scope | None] = ContextVar("magbot_open_scope", default=None)
+
+
 @asynccontextmanager
 async def scope_of(update: Update, ctx: Context) -> AsyncIterator[Scope]:
-    """One transaction on the sender's diary for this update (the gate let only people in)."""
+    """One transaction on the sender's diary for this update (the gate let only people in).
+
+    When a worker handles the update from the inbox, the transaction also marks it
+    done and stores the replies made inside it in the outbox; the worker sends them.
+    """
     tg_user, chat = update.effective_user, update.effective_chat
     assert tg_user is not None and chat is not None
     now = ctx.bot_data.clock.now()
     message = update.effective_message if update.message else None
     sent_at = message_time(message, now) if message is not None else now
+    held = handling.current()
+    lease = None
+    if held is not None and held.update_id == update.update_id and not held.finished:
+        lease = Lease(held.update_id, held.worker)
     async with unit(
         ctx.bot_data.sessions,
         user_id=tg_user.id,
@@ -42,8 +62,18 @@ async def scope_of(update: Update, ctx: Context) -> AsyncIterator[Scope]:
         now=now,
         group=update.update_id,
         sent_at=sent_at,
+        lease=lease,
     ) as scope:
-        yield scope
+        token = _OPEN.set(scope)
+        try:
+            yield scope
+        finally:
+            _OPEN.reset(token)
+    if held is not None and lease is not None:
+        held.finished = True
+    else:
+        for queued in scope.replies:
+            await send_payload(ctx.bot, chat.id, queued)
 
 
 async def edit(message: Message, text: str | None, rows: Rows | None) -> None:
@@ -69,6 +99,11 @@ async def edit(message: Message, text: str | None, rows: Rows | None) -> None:
 
 
 async def reply(update: Update, text: str, rows: Rows | None = None) -> Message | None:
+    """Send a message to the chat; inside `scope_of`, queue it to go with the transaction."""
+    open_scope = _OPEN.get()
+    if open_scope is not None:
+        open_scope.replies.append(payload(text, rows))
+        return None
     chat = update.effective_chat
     if chat is None:
         return None

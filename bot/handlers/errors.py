@@ -1,7 +1,10 @@
-"""The one error handler: log the update id and the error type, tell the person.
+"""The one error handler: log the update id and the error type, and say so.
 
-Never logs the message text or the token. A failed update is released from
-`processed_update`, so if Telegram delivers it again it is handled again.
+Never logs the message text or the token (an exception's message can quote what
+the person wrote, so only its type and frames are logged). Under a worker
+(bot.updates), the failure is reported to the worker, which tries the update
+again and tells the person only if it gives up; nothing of a failed update was
+stored, because its transaction rolled back. Elsewhere the person is told here.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.context import App, Context
 from bot.ui import texts
+from bot.updates import handling
 from storage.db import is_unreachable
-from storage.queries import updates as queries
 
 log = logging.getLogger(__name__)
 
@@ -23,20 +26,17 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, ctx: Context) -> None:
     error = ctx.error
     update_id = update.update_id if isinstance(update, Update) else None
-    # The type and the frames, not the message: an exception's message can
-    # carry what the person wrote.
     frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
     log.error("error handling update %s: %s\n%s", update_id, type(error).__name__, frames)
+    unreachable = is_unreachable(error)
+    held = handling.current()
+    if held is not None and held.update_id == update_id:
+        held.failed = type(error).__name__
+        held.unreachable = unreachable
+        return
     if not isinstance(update, Update) or isinstance(error, Forbidden):
         return
-    database_down = is_unreachable(error)
-    if update_id is not None and not database_down:
-        try:
-            async with ctx.bot_data.sessions.begin() as session:
-                await queries.release_update(session, update_id)
-        except Exception:
-            log.warning("could not release update %s", update_id)
-    text = texts.DATABASE_DOWN if database_down else texts.SOMETHING_WRONG
+    text = texts.DATABASE_DOWN if unreachable else texts.NOT_HANDLED
     try:
         if update.callback_query:
             await update.callback_query.answer(text[:190], show_alert=True)

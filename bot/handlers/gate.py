@@ -1,4 +1,4 @@
-"""The first handler group: who may talk to the bot, and each update handled once."""
+"""The first handler group: who may talk to the bot."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.context import App, Context
 from bot.ui import texts
-from storage.queries import updates as queries
 
 GROUP = -10
 
 
 async def gate(update: Update, ctx: Context) -> None:
-    """Drop updates from outside a private chat or the allow-list, and redeliveries."""
+    """Drop updates from outside a private chat or the allow-list.
+
+    A redelivered update never gets here twice: the inbox stores it once.
+    """
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None or chat.type != ChatType.PRIVATE:
         raise ApplicationHandlerStop
@@ -24,10 +26,6 @@ async def gate(update: Update, ctx: Context) -> None:
             await update.message.reply_text(texts.NOT_ALLOWED)
         elif update.callback_query:
             await update.callback_query.answer(texts.NOT_ALLOWED)
-        raise ApplicationHandlerStop
-    async with ctx.bot_data.sessions.begin() as session:
-        first_time = await queries.claim_update(session, update.update_id, ctx.bot_data.clock.now())
-    if not first_time:
         raise ApplicationHandlerStop
 
 

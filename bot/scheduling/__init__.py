@@ -28,6 +28,7 @@ async def start(app: Any) -> None:
         data.clock,
         send_rate=data.settings.send_rate,
         render=data.render_prompt,
+        name=data.worker_name,
     )
     await scheduler.start()
     data.scheduler = scheduler

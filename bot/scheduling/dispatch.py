@@ -9,8 +9,8 @@ each send in its own short transaction right after Telegram confirmed it.
 
 Delivery semantics. The claim is committed before sending, so a prompt goes out
 at most once while its claim stands. A process that dies between claim and
-record leaves rows in "sending"; after `plan.CLAIM_TIMEOUT` they are put back in
-the queue once (see `plan.recover_stale_claims`) and sent again only if still
+record leaves rows in "sending"; once its heartbeat stops they are put back in
+the queue once (see `plan.recover_dead_claims`) and sent again only if still
 within grace. That re-send is the one way a prompt could reach a person twice,
 and only when the process died in the milliseconds between Telegram's answer
 and the commit; the far likelier death, while waiting for its turn to send,
@@ -27,7 +27,7 @@ import socket
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -65,6 +65,11 @@ class Claimed:
     scheduled_for: datetime
     attack_id: int | None
     amount_mg: float | None
+    outcome: str | None = None  # plan.RECLAIMED: sent before by a process that died
+
+    @property
+    def resent(self) -> bool:
+        return self.outcome == plan.RECLAIMED
 
 
 # How a prompt reads and its buttons: given by the composition root (the UI's words).
@@ -110,6 +115,10 @@ class Pacer:
         self._next = 0.0
         self._chat_next: dict[int, float] = {}
 
+    def set_rate(self, rate: float) -> None:
+        """A new share of the bot's budget (processes joined or left)."""
+        self.interval = 1.0 / rate
+
     async def slot(self, chat_id: int) -> None:
         loop = asyncio.get_running_loop()
         now = loop.time()
@@ -151,7 +160,9 @@ class Dispatcher:
         """Send everything due now; returns what happened."""
         total = Stats()
         async with self.sessions.begin() as session:
-            total.recovered = await plan.recover_stale_claims(session, self.clock.now())
+            total.recovered = await plan.recover_dead_claims(
+                session, self.clock.now(), datetime.now(UTC) - plan.DEAD_AFTER
+            )
         while not self.stopping:
             stats = await self.run_batch()
             total.add(stats)
@@ -179,7 +190,7 @@ class Dispatcher:
         results = await asyncio.gather(*(one(item) for item in outgoing), return_exceptions=True)
         for item, result in zip(outgoing, results, strict=True):
             if isinstance(result, Exception):
-                # Left "sending": recovered after CLAIM_TIMEOUT like a crash.
+                # Left "sending": recovered like a crash (plan.recover_dead_claims).
                 log.error("prompt %s: %s", item.prompt.id, type(result).__name__)
                 stats.failed += 1
         return stats
@@ -217,6 +228,7 @@ class Dispatcher:
                 Prompt.scheduled_for,
                 Prompt.attack_id,
                 Prompt.amount_mg,
+                Prompt.outcome,
             )
             .execution_options(synchronize_session=False)
         )

@@ -20,14 +20,17 @@ from sqlalchemy.orm import selectinload
 
 from bot.domain import schedule as sch
 from bot.scheduling import wake
-from storage.enums import Awaiting
-from storage.models import Attack, ProcessedUpdate, Prompt, User
+from storage.enums import Awaiting, PromptStatus
+from storage.models import Attack, ProcessedUpdate, Prompt, User, Worker
 
 MATERIALISE_CHUNK = 500
 PROCESSED_UPDATE_TTL = timedelta(days=7)
-# A prompt claimed this long ago and still "sending" belongs to a process that
-# died between claiming and recording the send (see dispatch.py).
-CLAIM_TIMEOUT = timedelta(minutes=5)
+# A process that has not beaten this long is gone (bot.updates.heartbeat beats every 5 s).
+DEAD_AFTER = timedelta(seconds=20)
+# A claim this young is its claimer's even if that process has not beaten yet.
+CLAIM_GRACE = timedelta(seconds=10)
+# The outcome of a prompt put back after its sender died (sent again, worded for it).
+RECLAIMED = "reclaimed"
 
 
 def quiet_of(user: User) -> sch.Quiet:
@@ -355,28 +358,34 @@ async def materialise_all(session: AsyncSession, now: datetime) -> int:
         inserted += len(rows)
 
 
-async def recover_stale_claims(session: AsyncSession, now: datetime) -> int:
+async def recover_dead_claims(session: AsyncSession, now: datetime, alive_since: datetime) -> int:
     """Put prompts claimed by a process that died back in the queue, once.
 
-    A row still "sending" long after its claim was claimed by a process that
-    died before it recorded the send. Most such prompts were never sent (the
-    claim-to-send window is the pacing wait, the send-to-record window is a
-    commit), so they get one more chance under the grace rule; a prompt that
-    was already put back once is marked missed, so a prompt that kills its
-    sender cannot loop.
+    A row still "sending" whose claimer has not beaten since `alive_since` (see
+    bot.updates.heartbeat) belongs to a process that died between claiming and
+    recording the send. Most such prompts were never sent (the claim-to-send
+    window is the pacing wait, the send-to-record window is a commit), so they
+    get one more chance under the grace rule, worded so that a repeat reads
+    naturally; a prompt already put back once is marked missed, so a prompt that
+    kills its sender cannot loop. A claim younger than `CLAIM_GRACE` is left to
+    its claimer, which may just not have beaten yet.
     """
-    cutoff = now - CLAIM_TIMEOUT
-    stale = and_(Prompt.status == "sending", Prompt.claimed_at < cutoff)
+    alive = select(Worker.name).where(Worker.seen_at >= alive_since)
+    dead = and_(
+        Prompt.status == PromptStatus.SENDING,
+        Prompt.claimed_at < now - CLAIM_GRACE,
+        or_(Prompt.claimed_by.is_(None), Prompt.claimed_by.not_in(alive)),
+    )
     missed = await session.execute(
         update(Prompt)
-        .where(stale, Prompt.outcome == "reclaimed")
-        .values(status="missed", outcome="sender died")
+        .where(dead, Prompt.outcome == RECLAIMED)
+        .values(status=PromptStatus.MISSED, outcome="sender died")
         .execution_options(synchronize_session=False)
     )
     requeued = await session.execute(
         update(Prompt)
-        .where(stale, or_(Prompt.outcome.is_(None), Prompt.outcome != "reclaimed"))
-        .values(status="pending", claimed_by=None, claimed_at=None, outcome="reclaimed")
+        .where(dead, or_(Prompt.outcome.is_(None), Prompt.outcome != RECLAIMED))
+        .values(status=PromptStatus.PENDING, claimed_by=None, claimed_at=None, outcome=RECLAIMED)
         .execution_options(synchronize_session=False)
     )
     return int(getattr(missed, "rowcount", 0) or 0) + int(getattr(requeued, "rowcount", 0) or 0)

@@ -49,11 +49,14 @@ class PromptScheduler:
         *,
         send_rate: float,
         render: Render,
+        name: str | None = None,
     ) -> None:
         self.sessions = sessions
         self.engine = engine
         self.clock = clock
-        self.dispatcher = Dispatcher(sessions, bot, clock, send_rate=send_rate, render=render)
+        self.dispatcher = Dispatcher(
+            sessions, bot, clock, send_rate=send_rate, render=render, name=name
+        )
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._idle = asyncio.Event()
         self._idle.set()

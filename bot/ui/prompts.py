@@ -197,6 +197,7 @@ def dose_stale(scheduled_for: datetime, zone: ZoneInfo) -> str:
 
 
 EXPIRED_LINE = "<i>(expired)</i>"
+RESENT = "<i>(In case this didn't reach you:)</i>"
 
 
 def joined(*parts: str) -> str:
@@ -241,8 +242,14 @@ def render(prompt: PromptLike, user: User, attack: Attack | None) -> tuple[str, 
 def render_markup(
     prompt: PromptLike, user: User, attack: Attack | None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """`render` for the dispatcher, which sends what it is given."""
+    """`render` for the dispatcher, which sends what it is given.
+
+    A prompt sent again because the process that first sent it died says so, so
+    that a second copy reads naturally.
+    """
     text, rows = render(prompt, user, attack)
+    if getattr(prompt, "resent", False):
+        text = f"{RESENT}\n{text}"
     return text, keyboard(rows)
 
 

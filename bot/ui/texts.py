@@ -304,6 +304,14 @@ STALE_BUTTON = "This button has expired. Nothing was changed."
 UNKNOWN_COMMAND = "I don't know that command. /help lists what I can do."
 NOT_ALLOWED = "Sorry, this bot is private."
 SOMETHING_WRONG = "Sorry, something went wrong on my side. Nothing you sent was lost; try again."
+DATABASE_AWAY = (
+    "Sorry, I can't reach my database right now. Your message is kept: I'll save it and "
+    "answer as soon as the database is back. No need to send it again."
+)
+NOT_HANDLED = (
+    "Sorry, something went wrong on my side with your last message, and nothing of it "
+    "was saved. Please send it again, maybe in other words."
+)
 DATABASE_DOWN = (
     "Sorry, I can't reach my database right now, so I couldn't save that. "
     "Please send it again in a few minutes."

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import EntryKind
-from storage.models import JournalEntry
+from storage.models import JournalEntry, Prompt
 
 
 def add(
@@ -115,3 +115,13 @@ async def lines_for(
         )
     ).all()
     return {(line.kind, line.row_id): line for line in found}
+
+
+async def last_activity(session: AsyncSession) -> datetime | None:
+    """The last moment anything was stored, or a prompt sent or answered (any person)."""
+    marks = [
+        await session.scalar(select(func.max(JournalEntry.created_at))),
+        await session.scalar(select(func.max(Prompt.sent_at))),
+        await session.scalar(select(func.max(Prompt.answered_at))),
+    ]
+    return max((mark for mark in marks if mark is not None), default=None)

@@ -1,0 +1,232 @@
+"""Throughput and head-of-line wait: the real bot against a bare python-telegram-bot echo bot.
+
+Both talk to the Bot API emulator over HTTP with its rate limits off, so the
+wire is not the bottleneck; runs alternate (echo, magbot, echo, magbot, ...) in
+one invocation, so a noisy machine shifts both alike: compare the ratio.
+
+- check-ins/s: N people each send one free-text check-in at once; the time from
+  the first message to the last reply.
+- head of line: one person sends 10 messages in a burst, then 100 others send one
+  each; how long each of the 100 waits for their reply (median and max).
+
+    python bench/throughput.py                      # SQLite, 3 rounds
+    python bench/throughput.py --database-url postgresql://postgres@127.0.0.1:5432/test
+    python bench/throughput.py --people 300 --rounds 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from telegram import Update
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+from bot.app import build_application, start_embedded, stop_embedded
+from bot.config import Settings
+from bot.emulator.core import EmulatorEvent
+from bot.emulator.server import BotApiEmulator
+from storage.db import make_engine, upgrade
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+CHECKINS = (
+    "migraine since 2pm 6/10 nausea",
+    "took 200mg magnesium",
+    "slept 6h woke up twice",
+    "anxiety 4/10",
+    "headache 3/10 since this morning",
+)
+FIRST_PERSON = 5_000_000
+
+
+async def _echo(update: Update, ctx: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_chat is not None and update.message is not None
+    await update.effective_chat.send_message(update.message.text or "")
+
+
+@asynccontextmanager
+async def echo_bot(emu: BotApiEmulator) -> AsyncIterator[None]:
+    """A bare PTB bot that answers every text with itself: the floor of what PTB costs."""
+    app = (
+        Application.builder()
+        .token(TOKEN)
+        .base_url(f"{emu.base_url}/bot")
+        .base_file_url(f"{emu.base_url}/file/bot")
+        .build()
+    )
+    app.add_handler(MessageHandler(filters.TEXT, _echo))
+    await app.initialize()
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+
+
+@asynccontextmanager
+async def magbot(emu: BotApiEmulator, database_url: str) -> AsyncIterator[None]:
+    """The real bot, as `magbot run` builds it, on a fresh database."""
+    engine = make_engine(database_url)
+    await upgrade(engine)
+    await engine.dispose()
+    settings = Settings(
+        token=TOKEN, database_url=database_url, api_base_url=emu.base_url, send_rate=1000
+    )
+    app = build_application(settings)
+    await start_embedded(app)
+    try:
+        yield
+    finally:
+        await stop_embedded(app)
+
+
+class Replies:
+    """When each chat got each reply, from the emulator's events."""
+
+    def __init__(self, emu: BotApiEmulator) -> None:
+        self.at: dict[int, list[float]] = {}
+        self.event = asyncio.Event()
+        emu.add_listener(self._on)
+
+    def _on(self, event: EmulatorEvent) -> None:
+        if event.kind == "sent":
+            self.at.setdefault(event.chat_id, []).append(time.perf_counter())
+            self.event.set()
+
+    async def wait(self, want: Callable[[], bool], limit: float) -> None:
+        deadline = time.perf_counter() + limit
+        while not want():
+            self.event.clear()
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise TimeoutError("the bot did not answer in time")
+            try:
+                await asyncio.wait_for(self.event.wait(), left)
+            except TimeoutError:
+                continue
+
+
+async def checkins_per_second(emu: BotApiEmulator, people: int, base: int) -> float:
+    replies = Replies(emu)
+    ids = range(base, base + people)
+    start = time.perf_counter()
+    for n, person in enumerate(ids):
+        emu.user_says(person, CHECKINS[n % len(CHECKINS)])
+    await replies.wait(lambda: all(replies.at.get(p) for p in ids), 120)
+    last = max(replies.at[p][0] for p in ids)
+    return people / (last - start)
+
+
+async def head_of_line(emu: BotApiEmulator, base: int) -> list[float]:
+    """Seconds each of 100 one-message people waits while one person bursts 10."""
+    replies = Replies(emu)
+    burst = base
+    for n in range(10):
+        emu.user_says(burst, CHECKINS[n % len(CHECKINS)])
+    sent: dict[int, float] = {}
+    for person in range(base + 1, base + 101):
+        sent[person] = time.perf_counter()
+        emu.user_says(person, CHECKINS[person % len(CHECKINS)])
+    await replies.wait(lambda: all(replies.at.get(p) for p in sent), 120)
+    return [replies.at[p][0] - sent[p] for p in sent]
+
+
+@dataclass
+class Round:
+    bot: str
+    rate: float
+    waits: list[float]
+
+
+@asynccontextmanager
+async def database(url: str | None, folder: Path) -> AsyncIterator[str]:
+    """A fresh database for one run: a SQLite file, or a new PostgreSQL schema."""
+    if url is None:
+        yield f"sqlite+aiosqlite:///{folder / f'{uuid.uuid4().hex}.db'}"
+        return
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(url)
+    async with admin.begin() as conn:
+        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        async with admin.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+async def one_round(kind: str, people: int, url: str | None, folder: Path) -> Round:
+    emu = BotApiEmulator(token=TOKEN, rate_limits=False)
+    await emu.start()
+    try:
+        async with database(url, folder) as db_url:
+            runner: Any = echo_bot(emu) if kind == "echo" else magbot(emu, db_url)
+            async with runner:
+                rate = await checkins_per_second(emu, people, FIRST_PERSON)
+                waits = await head_of_line(emu, FIRST_PERSON + 100_000)
+    finally:
+        await emu.stop()
+    return Round(kind, rate, waits)
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+async def main(args: argparse.Namespace) -> None:
+    logging.basicConfig(level=logging.WARNING)
+    url = args.database_url
+    with tempfile.TemporaryDirectory() as tmp:
+        rounds = []
+        for n in range(args.rounds):
+            for kind in ("echo", "magbot"):
+                result = await one_round(kind, args.people, url, Path(tmp))
+                rounds.append(result)
+                print(
+                    f"round {n + 1} {kind:6}: {result.rate:7.1f} check-ins/s, head of line "
+                    f"median {_median(result.waits):.3f} s, max {max(result.waits):.3f} s",
+                    flush=True,
+                )
+    echo = [r for r in rounds if r.bot == "echo"]
+    real = [r for r in rounds if r.bot == "magbot"]
+    echo_rate = _median([r.rate for r in echo])
+    real_rate = _median([r.rate for r in real])
+    print()
+    print(
+        f"database: {'PostgreSQL' if url else 'SQLite'}, {args.people} people, {args.rounds} rounds"
+    )
+    print(f"echo bot: {echo_rate:.1f} messages/s (median of rounds)")
+    print(f"magbot:   {real_rate:.1f} check-ins/s (median of rounds)")
+    print(f"ratio:    {real_rate / echo_rate:.2f}  (target >= 0.6)")
+    for name, group in (("echo", echo), ("magbot", real)):
+        waits = [w for r in group for w in r.waits]
+        print(
+            f"head of line, {name}: median {_median(waits):.3f} s, max {max(waits):.3f} s"
+            + ("  (target median < 0.5 s)" if name == "magbot" else "")
+        )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=None, help="PostgreSQL URL (default: SQLite)")
+    parser.add_argument("--people", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=3)
+    asyncio.run(main(parser.parse_args()))
+    sys.exit(0)

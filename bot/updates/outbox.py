@@ -1,0 +1,146 @@
+"""Sending what the outbox holds: replies stored with the effects they confirm.
+
+A payload is {"text": HTML, "rows": [[[label, callback data], ...], ...] | None,
+"edit": message id | None}. Sent in order per chat, deleted once Telegram has
+it. What Telegram refuses for good (the person blocked the bot) is set aside;
+what fails for a while (5xx, no connection, after the request layer's own
+retries) is tried again later with a growing pause, never dropped. A reply
+whose fate is unknown (the connection dropped after sending) is tried once more
+at most, so a person may see one reply twice, never none.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+
+from bot.clock import Clock
+from bot.ratelimit import may_have_arrived
+from storage.models import OutboxMessage
+from storage.queries import outbox
+
+log = logging.getLogger(__name__)
+
+Rows = Sequence[Sequence[tuple[str, str]]]
+
+
+def payload(text: str, rows: Rows | None = None, *, edit: int | None = None) -> dict[str, Any]:
+    """What the outbox keeps of one message: its HTML text, its buttons, what it edits."""
+    return {
+        "text": text,
+        "rows": [[[label, data] for label, data in row] for row in rows] if rows else None,
+        "edit": edit,
+    }
+
+
+def _markup(rows: Any) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+async def send_payload(bot: Bot, chat_id: int, item: dict[str, Any]) -> Message | bool:
+    """Send one payload; an edit of a message that is gone is sent as a new message."""
+    markup = _markup(item.get("rows"))
+    if item.get("edit") is not None:
+        try:
+            return await bot.edit_message_text(
+                item["text"],
+                chat_id=chat_id,
+                message_id=int(item["edit"]),
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+        except BadRequest as exc:
+            reason = str(exc).lower()
+            if "not modified" in reason:
+                return True
+            if "not found" not in reason and "can't be edited" not in reason:
+                raise
+    return await bot.send_message(
+        chat_id,
+        item["text"],
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
+        disable_web_page_preview=True,
+    )
+
+
+class Outbox:
+    """This process's sender of outbox rows."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], bot: Bot, clock: Clock, worker: str
+    ) -> None:
+        self.sessions = sessions
+        self.bot = bot
+        self.clock = clock
+        self.worker = worker
+
+    async def deliver(self, chat_id: int | None = None) -> int:
+        """Send what is due (of one chat, or all of this worker's); how many went out."""
+        now = self.clock.now()
+        async with self.sessions() as session:
+            rows = list(await outbox.due(session, self.worker, now, chat_id=chat_id))
+        delivered = 0
+        stuck: set[int] = set()  # a chat whose earlier reply failed: keep its order
+        for row in rows:
+            if row.chat_id in stuck:
+                continue
+            if await self._send(row):
+                delivered += 1
+            else:
+                stuck.add(row.chat_id)
+        return delivered
+
+    async def _send(self, row: OutboxMessage) -> bool:
+        try:
+            await send_payload(self.bot, row.chat_id, row.payload)
+        except Forbidden:
+            log.info("outbox %s: the person blocked the bot; set aside", row.id)
+            await self._record(outbox.give_up, row.id)
+            return True
+        except BadRequest as exc:
+            log.warning("outbox %s refused: %s; set aside", row.id, type(exc).__name__)
+            await self._record(outbox.give_up, row.id)
+            return True
+        except NetworkError as exc:
+            if may_have_arrived(exc) and row.attempts >= 1:
+                # Telegram may have it from the first try: one more send is the most a
+                # reply is doubled; a third could triple it.
+                log.warning(
+                    "outbox %s unsure again (%s); counted as delivered", row.id, type(exc).__name__
+                )
+                await self._delete([row.id])
+                return True
+            log.warning("outbox %s not sent (%s); will retry", row.id, type(exc).__name__)
+            await self._later(row)
+            return False
+        except TelegramError as exc:
+            log.warning("outbox %s not sent (%s); will retry", row.id, type(exc).__name__)
+            await self._later(row)
+            return False
+        await self._delete([row.id])
+        return True
+
+    async def _delete(self, ids: list[int]) -> None:
+        async with self.sessions.begin() as session:
+            await outbox.sent(session, ids)
+
+    async def _later(self, row: OutboxMessage) -> None:
+        at: datetime = self.clock.now() + outbox.backoff(row.attempts)
+        async with self.sessions.begin() as session:
+            await outbox.retry_later(session, row.id, at)
+
+    async def _record(self, action: Any, row_id: int) -> None:
+        async with self.sessions.begin() as session:
+            await action(session, row_id)

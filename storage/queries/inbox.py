@@ -1,0 +1,222 @@
+"""The durable inbox of updates (DESIGN §9): store, claim one chat at a time, finish.
+
+- `store` runs before Telegram is told an update arrived (the getUpdates offset,
+  or the webhook's 200): insert-or-ignore on update_id, so a redelivery is one row.
+- `claim` leases the earliest open update of each chat that has none leased, in
+  one statement; on PostgreSQL the pick takes FOR UPDATE SKIP LOCKED, so any
+  number of processes can claim and each update goes to one of them.
+- `finish` marks an update done in the caller's transaction: the one that holds
+  its effects. It checks the lease is still this worker's, so an update whose
+  lease expired and went to another worker is not stored twice.
+- `release` gives a failed update back for a retry, or sets it aside after
+  `max_attempts`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, delete, exists, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage.enums import InboxStatus
+from storage.models import InboxUpdate
+
+
+@dataclass(frozen=True)
+class Claimed:
+    update_id: int
+    chat_id: int
+    payload: dict[str, Any] | None
+    attempts: int
+    received_at: datetime
+
+
+def _insert(session: AsyncSession) -> Any:
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+async def store(
+    session: AsyncSession, updates: Sequence[tuple[int, int, dict[str, Any]]], now: datetime
+) -> int:
+    """Store (update_id, chat_id, raw update) rows once each; how many were new."""
+    if not updates:
+        return 0
+    stmt = (
+        _insert(session)(InboxUpdate)
+        .values(
+            [
+                {
+                    "update_id": update_id,
+                    "chat_id": chat_id,
+                    "payload": payload,
+                    "status": InboxStatus.PENDING,
+                    "attempts": 0,
+                    "received_at": now,
+                }
+                for update_id, chat_id, payload in updates
+            ]
+        )
+        .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(InboxUpdate.update_id)
+    )
+    return len((await session.execute(stmt)).all())
+
+
+async def claim(
+    session: AsyncSession, worker: str, now: datetime, lease: timedelta, limit: int
+) -> list[Claimed]:
+    """Lease up to `limit` updates: each the earliest open one of its chat, none of a chat
+    that another worker holds."""
+    row, earlier, held = InboxUpdate, aliased(InboxUpdate), aliased(InboxUpdate)
+    open_now = or_(
+        and_(
+            row.status == InboxStatus.PENDING,
+            or_(row.lease_until.is_(None), row.lease_until <= now),
+        ),
+        and_(row.status == InboxStatus.WORKING, row.lease_until <= now),  # its worker died
+    )
+    earlier_open = exists().where(
+        earlier.chat_id == row.chat_id,
+        earlier.update_id < row.update_id,
+        earlier.status.in_((InboxStatus.PENDING, InboxStatus.WORKING)),
+    )
+    chat_held = exists().where(
+        held.chat_id == row.chat_id,
+        held.status == InboxStatus.WORKING,
+        held.lease_until > now,
+    )
+    pick = (
+        select(row.update_id)
+        .where(open_now, ~earlier_open, ~chat_held)
+        .order_by(row.update_id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        picked = (
+            pick.with_for_update(skip_locked=True, of=row).cte("pick").prefix_with("MATERIALIZED")
+        )
+        which = row.update_id == picked.c.update_id
+    else:
+        which = row.update_id.in_(pick.scalar_subquery())
+    result = await session.execute(
+        update(row)
+        .where(which, open_now)
+        .values(
+            status=InboxStatus.WORKING,
+            leased_by=worker,
+            lease_until=now + lease,
+            # a lease that ran out means its worker died handling it: that counts
+            attempts=case(
+                (row.status == InboxStatus.WORKING, row.attempts + 1), else_=row.attempts
+            ),
+        )
+        .returning(row.update_id, row.chat_id, row.payload, row.attempts, row.received_at)
+        .execution_options(synchronize_session=False)
+    )
+    claimed = [Claimed(*r) for r in result.all()]
+    return sorted(claimed, key=lambda c: c.update_id)
+
+
+async def finish(session: AsyncSession, update_id: int, worker: str, now: datetime) -> bool:
+    """Mark an update done (in the transaction of its effects); False if the lease was lost."""
+    result = await session.execute(
+        update(InboxUpdate)
+        .where(
+            InboxUpdate.update_id == update_id,
+            InboxUpdate.status == InboxStatus.WORKING,
+            InboxUpdate.leased_by == worker,
+        )
+        .values(status=InboxStatus.DONE, payload=None, handled_at=now, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def release(
+    session: AsyncSession,
+    update_id: int,
+    worker: str,
+    now: datetime,
+    *,
+    error: str,
+    retry_in: timedelta,
+    max_attempts: int,
+) -> bool:
+    """A failed update: back in line after `retry_in`, or set aside after `max_attempts`.
+
+    Returns True when it was set aside. The error is a type name, never a message
+    (a message may quote what the person wrote).
+    """
+    row = await session.get(InboxUpdate, update_id)
+    if row is None or row.leased_by != worker or row.status != InboxStatus.WORKING:
+        return False
+    row.attempts += 1
+    row.error = error[:64]
+    if row.attempts >= max_attempts:
+        row.status, row.lease_until = InboxStatus.FAILED, None
+        return True
+    row.status, row.lease_until = InboxStatus.PENDING, now + retry_in
+    return False
+
+
+async def set_aside(session: AsyncSession, update_id: int, worker: str, error: str) -> None:
+    """An update that can never be handled (it cannot even be read)."""
+    await session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.update_id == update_id, InboxUpdate.leased_by == worker)
+        .values(status=InboxStatus.FAILED, error=error[:64], lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def extend(
+    session: AsyncSession, update_ids: Sequence[int], worker: str, until: datetime
+) -> None:
+    """Keep the leases of updates still being handled (a slow report)."""
+    if update_ids:
+        await session.execute(
+            update(InboxUpdate)
+            .where(
+                InboxUpdate.update_id.in_(update_ids),
+                InboxUpdate.leased_by == worker,
+                InboxUpdate.status == InboxStatus.WORKING,
+            )
+            .values(lease_until=until)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def open_count(session: AsyncSession) -> int:
+    """Updates stored and not yet handled (pending or leased)."""
+    return int(
+        await session.scalar(
+            select(func.count()).where(
+                InboxUpdate.status.in_((InboxStatus.PENDING, InboxStatus.WORKING))
+            )
+        )
+        or 0
+    )
+
+
+async def last_update_id(session: AsyncSession) -> int | None:
+    return await session.scalar(select(func.max(InboxUpdate.update_id)))
+
+
+async def forget(session: AsyncSession, handled_before: datetime) -> None:
+    """Drop done updates handled long ago (a redelivery comes within hours, not a week)."""
+    await session.execute(
+        delete(InboxUpdate).where(
+            InboxUpdate.status == InboxStatus.DONE, InboxUpdate.handled_at < handled_before
+        )
+    )
+
+
+async def erase_chat(session: AsyncSession, chat_id: int) -> None:
+    """A person's updates, for /delete (a failed one still holds what they wrote)."""
+    await session.execute(delete(InboxUpdate).where(InboxUpdate.chat_id == chat_id))
