@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -79,6 +79,8 @@ async def unit(
         yield scope
         if lease is None:
             return
+        # the outbox and the inbox keep process time, not the diary's (a demo's shifted clock)
+        wall = datetime.now(UTC)
         if scope.replies:
             outbox.add(
                 session,
@@ -86,7 +88,7 @@ async def unit(
                 scope.replies,
                 update_id=lease.update_id,
                 worker=lease.worker,
-                now=now,
+                now=wall,
             )
-        if not await inbox.finish(session, lease.update_id, lease.worker, now):
+        if not await inbox.finish(session, lease.update_id, lease.worker, wall):
             raise LeaseLost(lease.update_id)

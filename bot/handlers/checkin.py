@@ -9,11 +9,7 @@ date, so a message that waited through downtime lands on the day it was written.
 
 from __future__ import annotations
 
-import contextlib
-
 from telegram import Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import App, Context
@@ -25,7 +21,7 @@ from bot.domain.entries import AttackEntry
 from bot.domain.parse import impossible_dates, parse
 from bot.domain.redflags import red_flags
 from bot.handlers.answers import answer_awaited
-from bot.handlers.common import Out, edit, reply, scope_of, send_all
+from bot.handlers.common import Out, edit, edit_sent, reply, scope_of, send_all
 from bot.ui import buttons as b
 from bot.ui import entries as tx
 from bot.ui import texts
@@ -69,10 +65,10 @@ async def on_text(update: Update, ctx: Context) -> None:
                 if not entries and (hint := _open_question_hint(scope)) is not None:
                     # neither a check-in nor a valid answer: say what the question wants
                     outs = [(hint, None)]
-        chat_id = scope.user.chat_id
-    for message_id, new_text in edits:
-        await _edit_by_id(ctx, chat_id, message_id, new_text)
-    await send_all(update, outs)
+        # queued on the scope: stored with what they confirm, sent once it commits
+        for message_id, new_text in edits:
+            await edit_sent(update, message_id, new_text)
+        await send_all(update, outs)
 
 
 def _open_question_hint(scope: Scope) -> str | None:
@@ -82,14 +78,6 @@ def _open_question_hint(scope: Scope) -> str | None:
         return BAD_AMOUNT
     question = settings.open_question(scope.user)
     return texts.bad_answer(question) if question is not None else None
-
-
-async def _edit_by_id(ctx: Context, chat_id: int, message_id: int, text: str) -> None:
-    # the prompt message may be gone or unchanged: the reply says it all
-    with contextlib.suppress(BadRequest):
-        await ctx.bot.edit_message_text(
-            text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML
-        )
 
 
 async def on_attack_button(update: Update, ctx: Context) -> None:
@@ -148,13 +136,14 @@ async def on_checkin_button(update: Update, ctx: Context) -> None:
                 attack = recorded.attack
                 rows = attack_rows(attack, group=scope.group) if attack else None
                 out = (logged_text(recorded, scope.user.timezone, today(scope), scope.now), rows)
+        if out is not None:
+            await reply(update, *out)
     if out is None:
         await query.answer(texts.STALE_BUTTON)
         return
     await query.answer()
     if isinstance(query.message, Message):
         await edit(query.message, None, None)
-    await reply(update, *out)
 
 
 async def on_question_button(update: Update, ctx: Context) -> None:

@@ -23,7 +23,7 @@ from bot.ui.keyboards import Rows, keyboard, plain
 from bot.updates import handling
 from bot.updates.outbox import payload, send_payload
 
-__all__ = ["Out", "Rows", "edit", "reply", "scope_of", "send_all"]
+__all__ = ["Out", "Rows", "edit", "edit_sent", "reply", "scope_of", "send_all"]
 
 Out = tuple[str, Rows | None]
 # A message dated in the future (clock skew) is taken as written now.
@@ -113,6 +113,19 @@ async def reply(update: Update, text: str, rows: Rows | None = None) -> Message 
         reply_markup=keyboard(rows),
         disable_web_page_preview=True,
     )
+
+
+async def edit_sent(update: Update, message_id: int, text: str) -> None:
+    """Redraw a message the bot sent earlier (a prompt), by id; inside `scope_of`, queued."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    item = payload(text, None, edit=message_id)
+    open_scope = _OPEN.get()
+    if open_scope is not None:
+        open_scope.replies.append(item)
+        return
+    await send_payload(chat.get_bot(), chat.id, item)
 
 
 def merge(outs: list[Out]) -> list[Out]:

@@ -28,7 +28,7 @@ async def undo_cmd(update: Update, ctx: Context) -> None:
     async with scope_of(update, ctx) as scope:
         undone = await journal.undo_last(scope)
         text = tx.undone(undone, scope.zone, today(scope)) if undone else tx.NOTHING_TO_UNDO
-    await reply(update, text)
+        await reply(update, text)
 
 
 async def log_cmd(update: Update, ctx: Context) -> None:
@@ -62,16 +62,14 @@ async def on_log_button(update: Update, ctx: Context) -> None:
             case b.LogPage():
                 log = await history.page(scope, pressed.page)
                 page_view = ui.log_view(log, scope.user.timezone, day)
+        if out is not None:
+            await reply(update, *out)
     if out is None and page_view is None:
         await query.answer(texts.STALE_BUTTON)
         return
     await query.answer()
-    if page_view is not None:
-        if isinstance(query.message, Message):
-            await edit(query.message, page_view[0], page_view[1])
-        return
-    assert out is not None
-    await reply(update, *out)
+    if page_view is not None and isinstance(query.message, Message):
+        await edit(query.message, page_view[0], page_view[1])
 
 
 async def answer_time(scope: Scope, asked: Awaited, text: str) -> Answered | None:

@@ -25,9 +25,8 @@ async def start(update: Update, ctx: Context) -> None:
     """Begin (or redo) onboarding."""
     async with scope_of(update, ctx) as scope:
         seen_before = await onboarding.start(scope)
-        first = ui.question(scope.user, "tz")
-    greeting = texts.WELCOME_BACK if seen_before else texts.WELCOME
-    await send_all(update, [(greeting, None), first])
+        greeting = texts.WELCOME_BACK if seen_before else texts.WELCOME
+        await send_all(update, [(greeting, None), ui.question(scope.user, "tz")])
 
 
 async def on_button(update: Update, ctx: Context) -> None:
@@ -57,6 +56,7 @@ async def on_button(update: Update, ctx: Context) -> None:
                         )
                     elif chosen.step == "start":
                         outs = [ui.question(scope.user, "start_date")]
+        await send_all(update, outs)
     if shown is None:
         await query.answer(texts.STALE_BUTTON)
         return
@@ -68,7 +68,6 @@ async def on_button(update: Update, ctx: Context) -> None:
             await edit(message, f"{message.text_html}\n→ <b>{texts.esc(label)}</b>", None)
         elif rows is not None or isinstance(pressed, b.OnboardingAgain):
             await edit(message, None, rows)
-    await send_all(update, outs)
 
 
 async def answer_text(scope: Scope, asked: Awaited, text: str) -> Answered | None:

@@ -49,8 +49,8 @@ async def run_setter(
                 said = ui.changed_text(await settings.change(scope, setting, args))
             except BadArgument as exc:
                 said = [texts.bad_argument(setting.value, str(exc))]
-    for text in said:
-        await reply(update, text)
+        for text in said:
+            await reply(update, text)
 
 
 def _command(setting: settings.Setting) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
@@ -71,20 +71,20 @@ async def settings_cmd(update: Update, ctx: Context) -> None:
     await reply(update, card, rows)
 
 
-async def _set_paused(update: Update, ctx: Context, paused: bool) -> str:
+async def _set_paused(update: Update, ctx: Context, paused: bool) -> None:
     async with scope_of(update, ctx) as scope:
-        changed = await settings.set_paused(scope, paused)
-    if not changed:
-        return texts.ALREADY_PAUSED if paused else texts.NOT_PAUSED
-    return texts.PAUSED if paused else texts.RESUMED
+        if await settings.set_paused(scope, paused):
+            await reply(update, texts.PAUSED if paused else texts.RESUMED)
+        else:
+            await reply(update, texts.ALREADY_PAUSED if paused else texts.NOT_PAUSED)
 
 
 async def pause_cmd(update: Update, ctx: Context) -> None:
-    await reply(update, await _set_paused(update, ctx, True))
+    await _set_paused(update, ctx, True)
 
 
 async def resume_cmd(update: Update, ctx: Context) -> None:
-    await reply(update, await _set_paused(update, ctx, False))
+    await _set_paused(update, ctx, False)
 
 
 async def on_card_button(update: Update, ctx: Context) -> None:
@@ -96,7 +96,7 @@ async def on_card_button(update: Update, ctx: Context) -> None:
         return
     await query.answer()
     if pressed.key in (b.CardKey.PAUSE, b.CardKey.RESUME):
-        await reply(update, await _set_paused(update, ctx, pressed.key is b.CardKey.PAUSE))
+        await _set_paused(update, ctx, pressed.key is b.CardKey.PAUSE)
         return
     if pressed.key is b.CardKey.ONBOARD:
         await onboarding.start(update, ctx)
@@ -104,7 +104,7 @@ async def on_card_button(update: Update, ctx: Context) -> None:
     setting = CARD_SETTINGS[pressed.key]
     async with scope_of(update, ctx) as scope:
         settings.ask(scope, setting)
-    await reply(update, texts.ASK_SETTING[pressed.key.value])
+        await reply(update, texts.ASK_SETTING[pressed.key.value])
 
 
 async def answer_text(scope: Scope, asked: Awaited, text: str) -> Answered | None:
