@@ -142,7 +142,7 @@ async def _new_attack(scope: Scope, entry: AttackEntry, intensity: int | None, r
     )
     journal.note(scope, EntryKind.ATTACK, attack.id)
     if attack.ended_at is None:
-        await plan.schedule_followups(scope.session, scope.user, attack, scope.now)
+        await plan.schedule_first_followup(scope.session, scope.user, attack, scope.now)
     return attack
 
 

@@ -223,10 +223,33 @@ def unanswered_in_a_row(newest_first: list[Prompt] | Any) -> int:
     return count
 
 
+async def schedule_first_followup(
+    session: AsyncSession, user: User, attack: Attack, now: datetime
+) -> None:
+    """The first follow-up of an attack just logged (it has none yet: nothing to look up)."""
+    if not wants_prompts(user) or attack.ended_at is not None:
+        return
+    zone, quiet = sch.zone_of(user.timezone), quiet_of(user)
+    first = timedelta(minutes=user.followup_first_min)
+    when = sch.first_followup(attack.started_at, now, first, zone, quiet)
+    if when is not None:
+        await insert_prompts(
+            session,
+            [
+                {
+                    "user_id": user.id,
+                    "kind": sch.FOLLOWUP,
+                    "scheduled_for": when,
+                    "attack_id": attack.id,
+                }
+            ],
+        )
+
+
 async def schedule_followups(
     session: AsyncSession, user: User, attack: Attack, now: datetime
 ) -> None:
-    """Insert the first follow-up of a newly logged, still open attack (idempotent)."""
+    """Insert the next follow-up of a still open attack, if none is pending (idempotent)."""
     if not wants_prompts(user) or attack.ended_at is not None:
         return
     if attack.id is None:
