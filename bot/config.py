@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     # Telegram allows about 30 messages/s; 28 leaves room for replies during a
     # bedtime fan-out (bench/fanout.py: 93 % of the limit, no 429s).
     send_rate: float = Field(default=28.0, gt=0, le=1000)
+    # Telegram's paid broadcasts (Bot API allow_paid_broadcast): prompts may go out at up to
+    # 1000 messages/s, each beyond the free 30/s paid in Telegram Stars from the bot's
+    # balance. Off unless a large deployment opts in (and raises MAGBOT_SEND_RATE).
+    paid_broadcast: bool = False
     # Updates of different people handled at once by this process (one person's in order).
     concurrency: int = Field(default=32, ge=1, le=1000)
     # How long a worker holds an update it is handling before another process may take it

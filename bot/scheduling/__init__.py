@@ -29,6 +29,7 @@ async def start(app: Any) -> None:
         send_rate=data.settings.send_rate,
         render=data.render_prompt,
         name=data.worker_name,
+        paid_broadcast=data.settings.paid_broadcast,
     )
     await scheduler.start()
     data.scheduler = scheduler

@@ -144,9 +144,12 @@ class Dispatcher:
         render: Render,
         name: str | None = None,
         batch_size: int | None = None,
+        paid_broadcast: bool = False,
     ) -> None:
         self.sessions = sessions
         self.render = render
+        # Telegram's paid broadcasts: beyond 30 messages/s, paid in Stars (opt-in setting)
+        self.extra: dict[str, Any] = {"allow_paid_broadcast": True} if paid_broadcast else {}
         self.bot = bot
         self.clock = clock
         self.name = name or process_name()
@@ -393,6 +396,7 @@ class Dispatcher:
                 text=item.text,
                 parse_mode=ParseMode.HTML,
                 reply_markup=item.markup,
+                **self.extra,
             )
         except (Forbidden, BadRequest) as exc:
             if isinstance(exc, BadRequest) and "chat not found" not in str(exc).lower():

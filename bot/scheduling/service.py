@@ -50,12 +50,19 @@ class PromptScheduler:
         send_rate: float,
         render: Render,
         name: str | None = None,
+        paid_broadcast: bool = False,
     ) -> None:
         self.sessions = sessions
         self.engine = engine
         self.clock = clock
         self.dispatcher = Dispatcher(
-            sessions, bot, clock, send_rate=send_rate, render=render, name=name
+            sessions,
+            bot,
+            clock,
+            send_rate=send_rate,
+            render=render,
+            name=name,
+            paid_broadcast=paid_broadcast,
         )
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._idle = asyncio.Event()
