@@ -80,11 +80,12 @@ async def record_attack(
         None if named else await diary.open_attack(scope.session, scope.user.id, scope.sent_at)
     )
     questions: list[Question] = []
+    next_check: datetime | None = None
     if current is not None:
         attack = await _fold_into(scope, current, entry, intensity, raw)
         continued = True
     else:
-        attack = await _new_attack(scope, entry, intensity, raw)
+        attack, next_check = await _new_attack(scope, entry, intensity, raw)
         continued = False
         if named:
             other = await diary.overlapping(
@@ -105,7 +106,9 @@ async def record_attack(
         meds.append(row)
         notices += said
     return (
-        AttackLogged(attack, tuple(meds), continued=continued, assumed=entry.assumed),
+        AttackLogged(
+            attack, tuple(meds), continued=continued, assumed=entry.assumed, next_check=next_check
+        ),
         notices,
         questions,
     )
@@ -118,7 +121,10 @@ def _medicine_time(scope: Scope, attack: Attack, medicine: Medicine) -> datetime
     return when(scope, medicine.taken_at)
 
 
-async def _new_attack(scope: Scope, entry: AttackEntry, intensity: int | None, raw: str) -> Attack:
+async def _new_attack(
+    scope: Scope, entry: AttackEntry, intensity: int | None, raw: str
+) -> tuple[Attack, datetime | None]:
+    """A new attack row; with when its first follow-up will ask, if it is still going."""
     started = when(scope, entry.started_at)
     ended = None
     if entry.ended_at is not None and started < entry.ended_at <= scope.sent_at:
@@ -141,9 +147,12 @@ async def _new_attack(scope: Scope, entry: AttackEntry, intensity: int | None, r
         ),
     )
     journal.note(scope, EntryKind.ATTACK, attack.id)
+    next_check = None
     if attack.ended_at is None:
-        await plan.schedule_first_followup(scope.session, scope.user, attack, scope.now)
-    return attack
+        next_check = await plan.schedule_first_followup(
+            scope.session, scope.user, attack, scope.now
+        )
+    return attack, next_check
 
 
 async def _fold_into(

@@ -19,7 +19,7 @@ from bot.domain import safety
 from bot.domain.entries import DoseEntry
 from storage.enums import DoseSource, DoseStatus, EntryKind, PromptStatus
 from storage.models import Dose, User
-from storage.queries import diary, prompts
+from storage.queries import diary, prompts, users
 
 # A dose logged by text this close to a planned dose answers that dose's prompt.
 PROMPT_MATCH_WINDOW = timedelta(hours=3)
@@ -27,6 +27,7 @@ PROMPT_MATCH_WINDOW = timedelta(hours=3)
 COMPOUND_ELEMENTAL_SHARE = 0.141
 # What one capsule holds until the person says (the commonest glycinate capsule).
 DEFAULT_CAPSULE_MG = 100.0
+CAPSULE_NOTICE = "capsule-size"
 
 
 def elemental_mg(user: User, amount: float) -> float:
@@ -72,8 +73,10 @@ async def record_dose(
             amount = elemental_mg(user, entry.amount_mg)
         elif entry.count:
             amount = round(entry.count * capsule_mg(user), 1)
-            if user.capsule_mg is None:
-                notices.append(CapsuleSizeAssumed(DEFAULT_CAPSULE_MG))
+            if user.capsule_mg is None and await users.claim_notice(
+                scope.session, user.id, CAPSULE_NOTICE, scope.now
+            ):
+                notices.append(CapsuleSizeAssumed(DEFAULT_CAPSULE_MG))  # asked once
         else:
             amount = planned_amount(user, taken_at)
     dose = await diary.add(

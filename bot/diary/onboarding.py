@@ -54,6 +54,16 @@ class Typed:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """ "skip" typed instead of tapped."""
+
+    next: Next
+
+
+SKIP_WORDS = frozenset({"skip", "later", "not now", "pass", "next"})
+
+
+@dataclass(frozen=True)
 class Refused:
     """A typed answer that is not a value for this step: ask again."""
 
@@ -142,13 +152,15 @@ async def choose(scope: Scope, step: str, value: str) -> Chosen | None:
     return None
 
 
-async def answer(scope: Scope, step: str, text: str) -> Typed | Refused | None:
+async def answer(scope: Scope, step: str, text: str) -> Typed | Skipped | Refused | None:
     """A typed answer to the open onboarding question.
 
     None when the text is plainly something else (a check-in): it is logged as
     such and the question stays open; Refused when it looks like an answer that
     cannot be read (the question is asked again, with its buttons).
     """
+    if " ".join(text.lower().strip(" .!").split()) in SKIP_WORDS:
+        return Skipped(_advance(scope, "start" if step == "start_date" else step))
     if step in ("tz", "dose"):
         setting = settings.Setting.TIMEZONE if step == "tz" else settings.Setting.DOSE
         try:

@@ -33,6 +33,7 @@ class AttackLogged:
     medicines: tuple[MedicationTaken, ...] = ()
     continued: bool = False  # news about the attack already open, not a new one
     assumed: frozenset[str] = frozenset()  # "started_at"/"ended_at": time of day chosen
+    next_check: datetime | None = None  # when the first follow-up will ask
 
 
 @dataclass(frozen=True)

@@ -141,18 +141,54 @@ def _tokens(args: list[str]) -> list[str]:
     return text.replace(",", " ").split()
 
 
+# Times of day people name instead of a clock time.
+DAY_PARTS = {
+    "morning": time(8, 0),
+    "breakfast": time(8, 0),
+    "noon": time(12, 0),
+    "lunch": time(12, 0),
+    "midday": time(12, 0),
+    "afternoon": time(15, 0),
+    "evening": time(20, 0),
+    "dinner": time(19, 0),
+    "night": time(21, 30),
+    "bedtime": time(21, 30),
+}
+_FILLER = {"at", "and", "in", "the", "every", "each", "a", "day", "daily", "of", "&", "+", "then"}
+
+
 def parse_dose_plan(args: list[str]) -> list[PlannedDose] | None:
-    """`/dose 200mg 21:30`, `/dose 200mg 08:00 200mg 21:30`; `/dose off` -> None."""
-    tokens = _tokens(args)
-    if tokens == ["off"]:
+    """`/dose 200mg 21:30`, `/dose 200mg 08:00 200mg 21:30`, `/dose 600mg at 9:30pm`,
+    `/dose 200mg morning and evening`; `/dose off` -> None.
+
+    Each time takes the amount said before it ("200mg morning and evening" is
+    200 mg twice); a plan written time first ("21:30 200mg") pairs each time with
+    the amount after it.
+    """
+    tokens = [t for t in _tokens(args) if t not in _FILLER]
+    if tokens in (["off"], ["none"], ["no"]):
         return None
-    if not tokens or len(tokens) % 2:
+    if not tokens:
         raise BadArgument("give an amount and a time for each dose")
     plan: list[PlannedDose] = []
-    for amount, at in zip(tokens[::2], tokens[1::2], strict=True):
-        if _CLOCK.match(amount) and _AMOUNT.match(at) and not _AMOUNT.match(amount):
-            amount, at = at, amount  # "21:30 200mg" is clear enough
-        plan.append(PlannedDose(parse_amount_mg(amount), parse_clock(at)))
+    amount: float | None = None
+    waiting: list[time] = []  # times named before their amount
+    for token in tokens:
+        if _AMOUNT.match(token) and not (
+            _CLOCK.match(token) and token.isdigit() and len(token) <= 2
+        ):
+            amount = parse_amount_mg(token)
+            plan += [PlannedDose(amount, at) for at in waiting]
+            if waiting:
+                waiting, amount = [], None  # time-first: each amount closes its times
+            continue
+        at = DAY_PARTS.get(token) or parse_clock(token)
+        if amount is None:
+            waiting.append(at)
+        else:
+            plan.append(PlannedDose(amount, at))
+    if waiting or not plan:
+        raise BadArgument("give an amount and a time for each dose")
     if len(plan) > MAX_DOSES_PER_DAY:
         raise BadArgument(f"at most {MAX_DOSES_PER_DAY} doses a day")
     if len({d.at for d in plan}) != len(plan):

@@ -85,6 +85,8 @@ async def answer_text(scope: Scope, asked: Awaited, text: str) -> Answered | Non
             else:
                 confirmations = [(texts.started_on(result.changed), None)]
             return [*confirmations, *ui.next_outs(scope.user, result.next.step)], []
+        case onboarding.Skipped():
+            return ui.next_outs(scope.user, result.next.step), []
         case onboarding.Refused():
             if parse(text, scope.sent_at, scope.user.timezone):
                 return None  # a check-in: logged as such, with the offer to continue

@@ -41,7 +41,8 @@ from bot.clock import Clock
 from bot.domain import schedule as sch
 from bot.scheduling import plan
 from storage.enums import Awaiting
-from storage.models import Attack, Prompt, User
+from storage.models import Attack, Prompt, Sleep, User
+from storage.queries import diary
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +73,11 @@ class Claimed:
         return self.outcome == plan.RECLAIMED
 
 
-# How a prompt reads and its buttons: given by the composition root (the UI's words).
-Render = Callable[[Claimed, User, Attack | None], tuple[str, InlineKeyboardMarkup | None]]
+# How a prompt reads and its buttons: given by the composition root (the UI's words);
+# the morning check-in also gets what its night already has.
+Render = Callable[
+    [Claimed, User, Attack | None, Sleep | None], tuple[str, InlineKeyboardMarkup | None]
+]
 
 
 @dataclass
@@ -302,7 +306,11 @@ class Dispatcher:
             if prompt.kind == sch.FOLLOWUP and attack is not None:
                 await self._next_followup(session, user, attack, prompt.scheduled_for, now)
             return None
-        text, markup = self.render(prompt, user, attack)
+        night = None
+        if prompt.kind == sch.MORNING:  # the check-in shows what that night already has
+            day = sch.night_of(prompt.scheduled_for.astimezone(zone).date())
+            night = await diary.sleep_of_night(session, user.id, day)
+        text, markup = self.render(prompt, user, attack, night)
         return Outgoing(prompt, user.chat_id, text, markup)
 
     async def _attack_prompt_unwanted(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -137,9 +137,12 @@ async def replan_user(session: AsyncSession, user: User, now: datetime) -> None:
 async def _replan_followups(session: AsyncSession, user: User, now: datetime) -> None:
     """Keep an open attack's follow-ups in line with the settings and the pause state.
 
-    Pending follow-ups that now fall in quiet hours move to the end of the
-    window; an open attack whose chain was cancelled (by /pause, or a block)
-    gets its next follow-up back.
+    A pending follow-up is put where the settings now want it: the first one at
+    onset + the first interval, a later one at the previous + the interval,
+    each pushed past quiet hours. So a changed /followup moves it, quiet hours
+    set later push it to the morning, and /quiet off brings back one that was
+    pushed there. An open attack whose chain was cancelled (by /pause, or a
+    block) gets its next follow-up back.
     """
     zone, quiet = sch.zone_of(user.timezone), quiet_of(user)
     pending = (
@@ -150,9 +153,31 @@ async def _replan_followups(session: AsyncSession, user: User, now: datetime) ->
         )
     ).all()
     for prompt in pending:
-        moved = sch.push_out_of_quiet(prompt.scheduled_for, zone, quiet)
-        if moved != prompt.scheduled_for:
-            prompt.scheduled_for = moved
+        attack = await session.get(Attack, prompt.attack_id) if prompt.attack_id else None
+        if attack is None:
+            continue
+        asked_before = await session.scalar(
+            select(func.max(Prompt.scheduled_for)).where(
+                Prompt.attack_id == attack.id,
+                Prompt.kind == sch.FOLLOWUP,
+                Prompt.status.in_(("sent", "answered")),
+            )
+        )
+        # Reckoned from when the attack was logged and from the last question, not from
+        # now: replanning for another setting leaves a follow-up where it was.
+        if asked_before is None:
+            first = timedelta(minutes=user.followup_first_min)
+            wanted = sch.first_followup(attack.started_at, attack.created_at, first, zone, quiet)
+        else:
+            every = timedelta(minutes=user.followup_every_min)
+            wanted = sch.next_followup(
+                asked_before, asked_before, attack.started_at, every, zone, quiet
+            )
+        if wanted is None:
+            prompt.status, prompt.outcome = "cancelled", "72 h"
+        elif wanted != prompt.scheduled_for:
+            prompt.scheduled_for = wanted
+            wake.note(session, wanted)
     attacks = (
         await session.scalars(
             select(Attack).where(
@@ -225,10 +250,11 @@ def unanswered_in_a_row(newest_first: list[Prompt] | Any) -> int:
 
 async def schedule_first_followup(
     session: AsyncSession, user: User, attack: Attack, now: datetime
-) -> None:
-    """The first follow-up of an attack just logged (it has none yet: nothing to look up)."""
+) -> datetime | None:
+    """The first follow-up of an attack just logged (it has none yet: nothing to look up);
+    returns when it will ask."""
     if not wants_prompts(user) or attack.ended_at is not None:
-        return
+        return None
     zone, quiet = sch.zone_of(user.timezone), quiet_of(user)
     first = timedelta(minutes=user.followup_first_min)
     when = sch.first_followup(attack.started_at, now, first, zone, quiet)
@@ -244,6 +270,7 @@ async def schedule_first_followup(
                 }
             ],
         )
+    return when
 
 
 async def schedule_followups(

@@ -112,6 +112,8 @@ def checkin_reply(rec: r.Recorded, zone: str, today: date, now: datetime) -> lis
         else:
             rows = [row(("Undo", UndoMessage(rec.group)))]
         text = "\n".join("✅ " + tx.logged_line(item, zone, today, now) for item in rec.logged)
+        checks = [tx.next_check(item, zone, today, now) for item in rec.logged]
+        text = "\n".join([text, *(c for c in checks if c)])
         out.append(("\n\n".join([text, *notices]), rows))
     elif notices:
         out.append(("\n\n".join(notices), None))

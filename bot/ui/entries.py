@@ -205,6 +205,22 @@ def period_line(row: Period, today: date) -> str:
     return f"Period{first}{on_day(row.day, today) or ', today'}."
 
 
+SEVERE = 7  # pain from here on is severe enough to say so
+NIGHT_HOURS = (22, 6)  # from 22:00 to 06:00 is night, whatever the quiet hours
+
+
+def next_check(item: r.Logged, zone: str | ZoneInfo, today: date, now: datetime) -> str | None:
+    """When the bot will ask again about an attack just logged; kinder at night when it is bad."""
+    if not isinstance(item, r.AttackLogged) or item.next_check is None:
+        return None
+    when = moment(item.next_check, zone, today)
+    hour = local(now, zone).hour
+    severe = (item.attack.peak_intensity or 0) >= SEVERE
+    if severe and (hour >= NIGHT_HOURS[0] or hour < NIGHT_HOURS[1]):
+        return f"I'm sorry it's this bad, and at night. I'll ask how you are at {when}."
+    return f"I'll ask how it is at {when}."
+
+
 def logged_line(item: r.Logged, zone: str | ZoneInfo, today: date, now: datetime) -> str:
     match item:
         case r.AttackLogged():

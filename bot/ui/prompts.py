@@ -32,7 +32,7 @@ from bot.ui.checkin import attack_rows, notice_text
 from bot.ui.keyboards import Rows, keyboard, row
 from bot.ui.texts import duration, mg
 from storage.enums import DoseStatus, PromptKind
-from storage.models import Attack, User
+from storage.models import Attack, Sleep, User
 
 AWAKENING_LABELS = ("0", "1", "2", "3+")
 
@@ -172,6 +172,17 @@ def sleep_summary(quality: int | None, awakenings: int | None) -> str:
     return ", ".join(parts)
 
 
+def sleep_known(night: Sleep) -> str:
+    """What a night already has, for the morning check-in: "6 h, woke up 2×"."""
+    parts = []
+    if night.hours is not None:
+        parts.append(f"{night.hours:g} h")
+    summary = sleep_summary(night.quality, night.awakenings)
+    if summary:
+        parts.append(summary)
+    return ", ".join(parts)
+
+
 def sleep_noted(quality: int | None, awakenings: int | None) -> str:
     summary = sleep_summary(quality, awakenings)
     return f"Noted: {summary}." if summary else ""
@@ -218,8 +229,14 @@ class PromptLike(Protocol):
     def amount_mg(self) -> float | None: ...
 
 
-def render(prompt: PromptLike, user: User, attack: Attack | None) -> tuple[str, Rows]:
-    """The text and buttons of a prompt, the same when sent and when redrawn after an answer."""
+def render(
+    prompt: PromptLike, user: User, attack: Attack | None, night: Sleep | None = None
+) -> tuple[str, Rows]:
+    """The text and buttons of a prompt, the same when sent and when redrawn after an answer.
+
+    A morning check-in for a night already partly recorded shows what it has
+    (ticked on its buttons); a tap changes only what it says.
+    """
     zone = sch.zone_of(user.timezone)
     if prompt.kind in (PromptKind.DOSE, PromptKind.SNOOZE):
         return (
@@ -235,19 +252,24 @@ def render(prompt: PromptLike, user: User, attack: Attack | None) -> tuple[str, 
         text = recurrence_prompt(attack.kind, attack.ended_at, zone, prompt.scheduled_for)
         return text, recurrence_rows(prompt.id)
     if prompt.kind == PromptKind.MORNING:
+        if night is not None and (known := sleep_known(night)):
+            return (
+                f"{MORNING_PROMPT}\nAlready noted for last night: {known}.",
+                morning_rows(prompt.id, night.quality, night.awakenings),
+            )
         return MORNING_PROMPT, morning_rows(prompt.id, None, None)
     raise ValueError(f"cannot render a {prompt.kind} prompt")
 
 
 def render_markup(
-    prompt: PromptLike, user: User, attack: Attack | None
+    prompt: PromptLike, user: User, attack: Attack | None, night: Sleep | None = None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """`render` for the dispatcher, which sends what it is given.
 
     A prompt sent again because the process that first sent it died says so, so
     that a second copy reads naturally.
     """
-    text, rows = render(prompt, user, attack)
+    text, rows = render(prompt, user, attack, night)
     if getattr(prompt, "resent", False):
         text = f"{RESENT}\n{text}"
     return text, keyboard(rows)
