@@ -1,4 +1,5 @@
-"""Buttons on the prompts the bot sends by itself: dose, follow-up, morning check-in.
+"""Buttons on the prompts the bot sends by itself: dose, follow-up, "did it help?",
+morning check-in.
 
 Thin: read the button, let `bot.diary.prompts` store the answer in one
 transaction, then answer the tap and edit the prompt message to show the
@@ -73,6 +74,19 @@ async def on_followup_button(update: Update, ctx: Context) -> None:
     await _show(update, *view)
 
 
+async def on_med_check_button(update: Update, ctx: Context) -> None:
+    """Pain gone / Better / Same / Worse two hours after a medicine."""
+    assert update.callback_query is not None
+    pressed = unpack(update.callback_query.data, b.MedCheck)
+    async with scope_of(update, ctx) as scope:
+        if pressed is None:
+            answer = prompts.PromptReply(prompts.Answer.STALE)
+        else:
+            answer = await prompts.answer_med_check(scope, pressed.prompt_id, pressed.answer)
+        view = pt.reply_view(answer, scope.user, scope.now)
+    await _show(update, *view)
+
+
 async def on_morning_button(update: Update, ctx: Context) -> None:
     """Sleep quality / awakenings on the morning check-in."""
     assert update.callback_query is not None
@@ -133,4 +147,5 @@ async def answer_morning_text(scope: Scope, asked: Awaited, text: str) -> Answer
 def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_dose_button, pattern=pattern("dose")))
     app.add_handler(CallbackQueryHandler(on_followup_button, pattern=pattern("fu")))
+    app.add_handler(CallbackQueryHandler(on_med_check_button, pattern=pattern("mc")))
     app.add_handler(CallbackQueryHandler(on_morning_button, pattern=pattern("mrn")))

@@ -40,8 +40,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.clock import Clock
 from bot.domain import schedule as sch
 from bot.scheduling import plan
-from storage.enums import Awaiting
-from storage.models import Attack, Prompt, User
+from storage.enums import Awaiting, PromptKind
+from storage.models import Attack, MedicationTaken, Prompt, User
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +65,15 @@ class Claimed:
     scheduled_for: datetime
     attack_id: int | None
     amount_mg: float | None
+    medication_id: int | None = None
 
 
 # How a prompt reads and its buttons: given by the composition root (the UI's words).
-Render = Callable[[Claimed, User, Attack | None], tuple[str, InlineKeyboardMarkup | None]]
+# The medicine is the one a "did it help?" check asks about.
+Render = Callable[
+    [Claimed, User, Attack | None, MedicationTaken | None],
+    tuple[str, InlineKeyboardMarkup | None],
+]
 
 
 @dataclass
@@ -217,6 +222,7 @@ class Dispatcher:
                 Prompt.scheduled_for,
                 Prompt.attack_id,
                 Prompt.amount_mg,
+                Prompt.medication_id,
             )
             .execution_options(synchronize_session=False)
         )
@@ -245,11 +251,27 @@ class Dispatcher:
             if attack_ids
             else {}
         )
+        medicine_ids = {c.medication_id for c in claimed if c.medication_id is not None}
+        medicines = (
+            {
+                m.id: m
+                for m in (
+                    await session.scalars(
+                        select(MedicationTaken).where(MedicationTaken.id.in_(medicine_ids))
+                    )
+                ).all()
+            }
+            if medicine_ids
+            else {}
+        )
         outgoing = []
         for prompt in claimed:
             user = users.get(prompt.user_id)
             attack = attacks.get(prompt.attack_id) if prompt.attack_id is not None else None
-            out = await self._decide_one(session, prompt, user, attack, now, stats)
+            medicine = (
+                medicines.get(prompt.medication_id) if prompt.medication_id is not None else None
+            )
+            out = await self._decide_one(session, prompt, user, attack, medicine, now, stats)
             if out is not None:
                 outgoing.append(out)
         return outgoing
@@ -260,6 +282,7 @@ class Dispatcher:
         prompt: Claimed,
         user: User | None,
         attack: Attack | None,
+        medicine: MedicationTaken | None,
         now: datetime,
         stats: Stats,
     ) -> Outgoing | None:
@@ -269,8 +292,10 @@ class Dispatcher:
             return None
         zone, quiet = sch.zone_of(user.timezone), plan.quiet_of(user)
         every = timedelta(minutes=user.followup_every_min)
-        if prompt.kind in sch.ATTACK_KINDS:
+        if prompt.kind in plan.ATTACK_PROMPTS:
             reason = await self._attack_prompt_unwanted(session, prompt, attack, now)
+            if reason is None and prompt.kind == PromptKind.MED_CHECK and medicine is None:
+                reason = "medicine deleted"
             if reason is not None:
                 await self._finish(session, prompt, "cancelled", reason)
                 stats.cancelled += 1
@@ -286,8 +311,10 @@ class Dispatcher:
             stats.missed += 1
             if prompt.kind == sch.FOLLOWUP and attack is not None:
                 await self._next_followup(session, user, attack, prompt.scheduled_for, now)
+            elif prompt.kind == PromptKind.MED_CHECK and attack is not None:
+                await plan.after_med_check(session, user, attack, prompt.scheduled_for, now)
             return None
-        text, markup = self.render(prompt, user, attack)
+        text, markup = self.render(prompt, user, attack, medicine)
         return Outgoing(prompt, user.chat_id, text, markup)
 
     async def _attack_prompt_unwanted(
@@ -301,12 +328,15 @@ class Dispatcher:
             return "attack over"
         if now >= attack.started_at + sch.FOLLOWUP_LIMIT:
             return "72 h"
+        if prompt.kind == PromptKind.MED_CHECK:
+            return None  # a medicine just logged: the person is there, whatever came before
+        # The last questions about this attack; an answered medicine check counts.
         history = (
             await session.scalars(
                 select(Prompt)
                 .where(
                     Prompt.attack_id == attack.id,
-                    Prompt.kind == sch.FOLLOWUP,
+                    Prompt.kind.in_((sch.FOLLOWUP, PromptKind.MED_CHECK)),
                     Prompt.id != prompt.id,
                     Prompt.scheduled_for <= prompt.scheduled_for,
                 )
@@ -449,6 +479,13 @@ class Dispatcher:
                 if user is not None and plan.wants_prompts(user) and still_open:
                     assert attack is not None
                     await self._next_followup(session, user, attack, prompt.scheduled_for, now)
+            elif prompt.kind == PromptKind.MED_CHECK:
+                user = await session.get(User, prompt.user_id)
+                attack = await session.get(Attack, prompt.attack_id)
+                still_open = attack is not None and attack.ended_at is None
+                if user is not None and plan.wants_prompts(user) and still_open:
+                    assert attack is not None
+                    await plan.after_med_check(session, user, attack, prompt.scheduled_for, now)
             elif prompt.kind == sch.MORNING:
                 # A typed reply to the morning question is read as last night's sleep.
                 await session.execute(

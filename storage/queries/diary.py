@@ -206,6 +206,18 @@ async def medicines_between(
     ).all()
 
 
+async def medicines_since(
+    session: AsyncSession, user_id: int, since: datetime
+) -> Sequence[tuple[str, datetime, str]]:
+    """(name, taken_at, class) of every medicine taken from `since` on."""
+    rows = await session.execute(
+        select(MedicationTaken.name, MedicationTaken.taken_at, MedicationTaken.med_class).where(
+            MedicationTaken.user_id == user_id, MedicationTaken.taken_at >= since
+        )
+    )
+    return [(name, at, cls) for name, at, cls in rows.all()]
+
+
 # --- sleep, mood, periods --------------------------------------------------------------------
 
 
