@@ -27,6 +27,7 @@ from bot.domain.entries import (
     MedicationEntry,
     Medicine,
 )
+from bot.scheduling import plan
 from storage.enums import AttackKind
 from storage.models import Attack, MedicationTaken, NoticeSent, Prompt
 from storage.queries import users as queries
@@ -318,3 +319,16 @@ async def test_undoing_a_medicine_brings_the_follow_up_back(sessions: Sessions) 
     assert await rows(sessions, Prompt, kind="medcheck") == []
     [follow_up] = await rows(sessions, Prompt, kind="followup", status="pending")
     assert follow_up.scheduled_for == NOON + timedelta(hours=2)
+
+
+async def test_a_settings_change_while_a_check_waits_asks_no_second_question(
+    sessions: Sessions,
+) -> None:
+    await make_user(sessions)
+    await say(sessions, NOON, migraine("sumatriptan"))
+    async with scope(sessions, NOON + timedelta(minutes=5), group=501) as s:
+        s.user.followup_first_min = 90  # e.g. /followup 90m 4h: everything is replanned
+        await plan.replan_user(s.session, s.user, s.now)
+    assert await rows(sessions, Prompt, kind="followup", status="pending") == []
+    [check] = await rows(sessions, Prompt, kind="medcheck", status="pending")
+    assert check.scheduled_for == NOON + timedelta(hours=2)

@@ -202,7 +202,9 @@ async def _replan_followups(session: AsyncSession, user: User, now: datetime) ->
             )
         )
     ).all()
-    covered = {p.attack_id for p in pending}
+    # an attack waiting for its "did it help?" check has its next question already
+    checks = await prompt_rows.pending_of_user(session, user.id, (PromptKind.MED_CHECK,))
+    covered = {p.attack_id for p in (*pending, *checks)}
     for attack in attacks:
         if attack.id not in covered:
             await _continue_followups(session, user, attack, now)
@@ -271,10 +273,15 @@ async def schedule_followups(
         return
     if attack.id is None:
         await session.flush()
+    # a pending "did it help?" check stands in for the next follow-up
     already = await session.scalar(
-        select(Prompt.id).where(
-            Prompt.attack_id == attack.id, Prompt.kind == sch.FOLLOWUP, Prompt.status == "pending"
+        select(Prompt.id)
+        .where(
+            Prompt.attack_id == attack.id,
+            Prompt.kind.in_((sch.FOLLOWUP, PromptKind.MED_CHECK)),
+            Prompt.status == "pending",
         )
+        .limit(1)
     )
     if already is None:
         await _continue_followups(session, user, attack, now)

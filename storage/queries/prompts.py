@@ -96,6 +96,21 @@ async def pending_of_attack(
     ).all()
 
 
+async def pending_of_user(
+    session: AsyncSession, user_id: int, kinds: Sequence[PromptKind]
+) -> Sequence[Prompt]:
+    """A person's prompts of `kinds` not yet sent."""
+    return (
+        await session.scalars(
+            select(Prompt).where(
+                Prompt.user_id == user_id,
+                Prompt.kind.in_(kinds),
+                Prompt.status == PromptStatus.PENDING,
+            )
+        )
+    ).all()
+
+
 async def cancel_pending(
     session: AsyncSession,
     outcome: str,
