@@ -68,7 +68,7 @@ async def test_a_triptan_at_onset_gets_one_question_at_two_hours_and_the_summary
     assert await h.advance(timedelta(minutes=12)) == []
     answer = await h.tap("Better", message_id=check.message_id)
     assert answer.text == "Noted."
-    assert (check.plain_text or "").splitlines()[-1] == "👍 Noted: better. Good."
+    assert (check.plain_text or "").splitlines()[-1] == "👍 Noted: better. Glad it's easing."
     assert check.buttons == []
 
     [update] = await rows(h, AttackUpdate)
@@ -159,7 +159,7 @@ async def test_asleep_at_two_hours_stores_nothing_and_asks_how_it_is_now(
     before = len(h.emu.messages(h.user))
     await h.tap("I was asleep", message_id=check.message_id)
     assert (check.plain_text or "").splitlines()[-1] == (
-        "Noted: nothing known about 2 h. Let me ask how it is now."
+        "Noted: you were asleep, so 2 h stays unknown. Let me ask how it is now."
     )
     await h.advance(timedelta(0))  # (the tap's commit may have woken the dispatcher already)
     [follow_up] = h.emu.messages(h.user)[before:]

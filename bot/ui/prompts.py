@@ -171,15 +171,15 @@ def med_check_rows(prompt_id: int, *, asleep: bool) -> Rows:
 def med_check_noted(said: MedCheckAnswer, at: datetime, zone: ZoneInfo, now: datetime) -> str:
     when = "" if abs(now - at) <= timedelta(minutes=30) else f" (for {_clock(at, zone, now=now)})"
     if said is MedCheckAnswer.BETTER:
-        return f"👍 Noted: better{when}. Good."
+        return f"👍 Noted: better{when}. Glad it's easing."
     if said is MedCheckAnswer.SAME:
         return f"Noted: no better yet{when}. I'll keep asking how it goes."
     if said is MedCheckAnswer.WORSE:
-        return f"Noted: worse{when}. Sorry. I'll keep asking how it goes."
+        return f"Noted: worse{when}. I'm sorry. I'll keep asking how it goes."
     return ""
 
 
-MED_CHECK_ASLEEP = "Noted: nothing known about 2 h. Let me ask how it is now."
+MED_CHECK_ASLEEP = "Noted: you were asleep, so 2 h stays unknown. Let me ask how it is now."
 
 
 def recurrence_prompt(kind: str, ended_at: datetime, zone: ZoneInfo, now: datetime) -> str:
