@@ -61,6 +61,11 @@ async def test_the_prompt_comes_a_week_in_and_five_answers_give_the_score(
     assert (typed.plain_text or "").startswith("✓ 4 days.\n\nMIDAS 3/5\n")
     stale = await h.tap("1", message_id=prompt.message_id)  # question 2's buttons, answered
     assert stale.text == "Already answered."
+    await h.tap("10", message_id=typed.message_id)  # a slip of the thumb
+    assert (typed.plain_text or "").startswith("✓ 10 days.\n\nMIDAS 4/5\n")
+    assert labels(typed)[-2:] == ["◂ Back", "Skip the rest"]
+    await h.tap("◂ Back", message_id=typed.message_id)
+    assert (typed.plain_text or "").startswith("MIDAS 3/5\n")
     await h.tap("0", message_id=typed.message_id)
     [wrong] = await h.say("200")
     assert (wrong.plain_text or "").startswith("Please type a number of days from 0 to 92")

@@ -151,3 +151,17 @@ async def test_a_replan_keeps_the_planned_prompt_and_a_lost_goal_cancels_it(
             await plan.replan_user(scope.session, scope.user, now)
         statuses = [p.status for p in await midas_prompts(sessions)]
         assert statuses == (["pending"] if "migraine" in goals else ["cancelled"])
+
+
+async def test_taken_twice_the_same_day_the_later_one_counts(sessions: Sessions) -> None:
+    await make_user(sessions)
+    for group, days in ((1, 10), (2, 1)):
+        async with unit(sessions, user_id=1, chat_id=1, now=JOINED, group=group) as scope:
+            step: midas.Step = await midas.start(scope)
+            for index in range(5):
+                assert isinstance(step, midas.Asking)
+                step = await midas.answer(scope, step.midas_id, index, days)
+            assert isinstance(step, midas.Finished)
+    async with unit(sessions, user_id=1, chat_id=1, now=JOINED, group=3) as scope:
+        [result] = await midas.results(scope)
+    assert result.score == 5

@@ -169,6 +169,17 @@ async def answer_typed(scope: Scope, midas_id: int, text: str) -> Step | BadNumb
     return await answer(scope, row.id, index, days)
 
 
+async def back(scope: Scope, midas_id: int, index: int) -> Asking | Gone:
+    """ "◂ Back" on question `index`: the answer before it is asked again (a mis-tap)."""
+    row = await diary.owned(scope.session, MidasRow, scope.user.id, midas_id)
+    if row is None or row.status != MidasStatus.OPEN:
+        return Gone(already=row is not None)
+    if index != _next(row) or index == 0 or not _fresh(scope, row):
+        return Gone(already=True)
+    setattr(row, f"q{index}", None)
+    return _ask(scope, row)
+
+
 async def stop(scope: Scope, midas_id: int) -> Declined | Gone:
     """Leave the questionnaire: nothing scored, asked again in 3 months."""
     row = await diary.owned(scope.session, MidasRow, scope.user.id, midas_id)
@@ -199,5 +210,9 @@ async def _finish(scope: Scope, row: MidasRow) -> Finished:
 
 
 async def results(scope: Scope) -> list[form.Midas]:
-    """Every questionnaire answered in full, oldest first (for the summary and the report)."""
-    return [_result(row) for row in await rows.done(scope.session, scope.user.id)]
+    """Every questionnaire answered in full, oldest first (for the summary and the report).
+
+    One a day: taken again the same day (a redo after a slip), the later one counts.
+    """
+    by_day = {row.taken_on: _result(row) for row in await rows.done(scope.session, scope.user.id)}
+    return list(by_day.values())

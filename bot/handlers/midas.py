@@ -32,7 +32,7 @@ async def midas_cmd(update: Update, ctx: Context) -> None:
 
 
 async def on_midas_button(update: Update, ctx: Context) -> None:
-    """Start / Not this time on the prompt; a quick answer or Skip the rest on a question."""
+    """Start / Not this time on the prompt; a quick answer, Back or Skip the rest on a question."""
     query = update.callback_query
     assert query is not None
     pressed = unpack(query.data, *b.MIDAS_BUTTONS)
@@ -44,6 +44,8 @@ async def on_midas_button(update: Update, ctx: Context) -> None:
                 step = await midas.decline_prompt(scope, pressed.prompt_id)
             case b.MidasDays():
                 step = await midas.answer(scope, pressed.midas_id, pressed.question, pressed.days)
+            case b.MidasBack():
+                step = await midas.back(scope, pressed.midas_id, pressed.question)
             case b.MidasStop():
                 step = await midas.stop(scope, pressed.midas_id)
             case _:

@@ -150,6 +150,14 @@ class MidasDays(Button):
     days: int
 
 
+@button("md", "back")
+class MidasBack(Button):
+    """Back to the question before `question` (its answer is asked again)."""
+
+    midas_id: int
+    question: int
+
+
 @button("md", "stop")
 class MidasStop(Button):
     """Leave a questionnaire half answered: skipped."""
@@ -157,7 +165,7 @@ class MidasStop(Button):
     midas_id: int
 
 
-MIDAS_BUTTONS = (MidasStart, MidasLater, MidasDays, MidasStop)
+MIDAS_BUTTONS = (MidasStart, MidasLater, MidasDays, MidasBack, MidasStop)
 
 # --- onboarding and settings -------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.diary.midas import Asking, BadNumber, Declined, Finished, Gone, Step
 from bot.domain import midas as form
 from bot.domain.summary_text import fmt_date
-from bot.ui.buttons import MidasDays, MidasStop
+from bot.ui.buttons import MidasBack, MidasDays, MidasStop
 from bot.ui.keyboards import Rows, row
 from bot.ui.texts import STALE_BUTTON
 
@@ -43,7 +43,11 @@ def question(index: int, *, resumed: bool = False, answered: int | None = None) 
 
 def question_rows(midas_id: int, index: int) -> Rows:
     quick = [(str(n), MidasDays(midas_id, index, n)) for n in form.QUICK_DAYS]
-    return [row(*quick), row(("Skip the rest", MidasStop(midas_id)))]
+    last: list[tuple[str, MidasBack | MidasStop]] = []
+    if index:
+        last.append(("◂ Back", MidasBack(midas_id, index)))
+    last.append(("Skip the rest", MidasStop(midas_id)))
+    return [row(*quick), row(*last)]
 
 
 def finished(result: form.Midas, previous: form.Midas | None) -> str:
