@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.diary import checkin, journal
+from bot.diary import checkin, history, journal
 from bot.diary.calendar import Month, asked_month
 from bot.diary.scope import unit
 from bot.diary.times import today
@@ -97,3 +97,18 @@ def test_last_month_in_january_is_last_december() -> None:
 def test_a_month_that_cannot_be_drawn_says_why(args: list[str], reason: str) -> None:
     with pytest.raises(BadArgument, match=reason):
         asked_month(args, WED)
+
+
+async def test_deleting_a_period_day_also_forgets_that_it_was_marked_day_one(
+    sessions: Sessions,
+) -> None:
+    async with sessions.begin() as session:
+        user = await queries.create_user(session, 1, 1, NOW)
+        user.timezone_chosen = True
+    await say_period(sessions, PeriodEntry(on=date(2026, 6, 8)), 1)
+    await say_period(sessions, PeriodEntry(on=date(2026, 6, 8), started=True), 2)
+    async with unit(sessions, user_id=1, chat_id=1, now=NOW, group=3) as scope:
+        [added] = await journal.journal.of_group(scope.session, 1, 1)
+        assert await history.delete(scope, added.id) is not None
+        # nothing is left to undo: the "day 1" line went with the day
+        assert await journal.undo_last(scope) is None

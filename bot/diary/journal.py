@@ -147,6 +147,8 @@ async def undo_line(scope: Scope, line: JournalEntry) -> Undone | None:
         if kind is EntryKind.ATTACK:
             # its medicines stay as medicines taken; the lines that changed it go with it
             await journal.forget_row(session, user.id, _ATTACK_CHANGES, line.row_id)
+        elif kind is EntryKind.PERIOD:
+            await journal.forget_row(session, user.id, (EntryKind.PERIOD_START,), line.row_id)
         await diary.delete(session, row)  # a medicine's "did it help?" check goes with it
         result = Undone(kind, row)
         if isinstance(row, MedicationTaken) and row.attack_id is not None:
