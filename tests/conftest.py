@@ -198,11 +198,17 @@ class ClockedHarness(Harness):
     def now(self) -> datetime:
         return self.clock.now()
 
-    async def advance(self, delta: timedelta) -> list[SentMessage]:
-        """Let `delta` pass; returns the prompts the bot sent meanwhile."""
+    async def advance(self, delta: timedelta, *, prompts: int = 0) -> list[SentMessage]:
+        """Let `delta` pass; returns the prompts the bot sent meanwhile.
+
+        `prompts`: how many to wait for. A round the scheduler's own job began may
+        still be pacing its send (one message a second per chat) when ours ends.
+        """
         before = len(self.emu.messages(self.user))
         self.clock.advance(delta)
         await self.app.bot_data.scheduler.dispatcher.run()
+        if prompts:
+            await self.emu.wait_for_messages(self.user, before + prompts)
         await self.settle()
         return self.emu.messages(self.user)[before:]
 

@@ -60,7 +60,7 @@ async def test_a_triptan_at_onset_gets_one_question_at_two_hours_and_the_summary
     assert await rows(h, Prompt, kind="followup", status="pending") == []
 
     assert await h.advance(timedelta(hours=1, minutes=59)) == []
-    [check] = await h.advance(timedelta(minutes=1))
+    [check] = await h.advance(timedelta(minutes=1), prompts=1)
     assert check.plain_text == (
         "💊 It's 2 h since your sumatriptan 50 mg (10:00). How is your migraine now?"
     )
@@ -103,7 +103,7 @@ async def test_pain_gone_ends_the_attack_dated_as_honestly_as_the_tap_allows(
     h = clocked
     await setup(h)
     await h.say("migraine 6/10 took rizatriptan")
-    [check] = await h.advance(timedelta(hours=2))
+    [check] = await h.advance(timedelta(hours=2), prompts=1)
     await h.advance(tapped_after)
     await h.tap("Pain gone", message_id=check.message_id)
     assert (check.plain_text or "").splitlines()[-1] == (
@@ -129,7 +129,7 @@ async def test_in_quiet_hours_the_check_waits_for_morning_and_asks_about_the_mom
     await h.say("migraine 8/10, took sumatriptan 100mg")
     # quiet hours run to 07:00: the first follow-up and the 04:10 check both wait
     assert await h.advance(timedelta(hours=4, minutes=49)) == []
-    [check] = await h.advance(timedelta(minutes=1))
+    [check] = await h.advance(timedelta(minutes=1), prompts=1)
     assert check.plain_text == (
         "💊 You took sumatriptan 100 mg at 02:10. How was your migraine 2 h later, "
         "around 04:10? (I didn't want to wake you.)"
@@ -155,13 +155,15 @@ async def test_asleep_at_two_hours_stores_nothing_and_asks_how_it_is_now(
     await setup(h)
     await h.advance(berlin(h, 1, 30, day=1) - h.now())
     await h.say("migraine 7/10 took naproxen 500mg")
-    [check] = await h.advance(berlin(h, 7, day=1) - h.now())
+    [check] = await h.advance(berlin(h, 7, day=1) - h.now(), prompts=1)
     before = len(h.emu.messages(h.user))
     await h.tap("I was asleep", message_id=check.message_id)
     assert (check.plain_text or "").splitlines()[-1] == (
         "Noted: you were asleep, so 2 h stays unknown. Let me ask how it is now."
     )
-    await h.advance(timedelta(0))  # (the tap's commit may have woken the dispatcher already)
+    # asked at once: the tap's commit wakes the dispatcher (or this round sends it)
+    await h.advance(timedelta(0))
+    await h.emu.wait_for_messages(h.user, before + 1)
     [follow_up] = h.emu.messages(h.user)[before:]
     assert (follow_up.plain_text or "").startswith("🩺 How is it now? Your migraine since")
     assert await rows(h, AttackUpdate) == []
@@ -185,7 +187,7 @@ async def test_undoing_the_medicine_takes_its_check_and_brings_the_follow_up_bac
     assert await rows(h, Prompt, kind="medcheck") == []
     [follow_up] = await rows(h, Prompt, kind="followup", status="pending")
     assert follow_up.scheduled_for == berlin(h, 12)
-    [question] = await h.advance(timedelta(hours=2))
+    [question] = await h.advance(timedelta(hours=2), prompts=1)
     assert (question.plain_text or "").startswith("🩺 How is it now?")
     assert await h.advance(timedelta(hours=1)) == []
 

@@ -47,7 +47,7 @@ async def test_the_prompt_comes_a_week_in_and_five_answers_give_the_score(
     [planned] = await rows(h, Prompt, kind="midas")
     assert planned.scheduled_for.astimezone(BERLIN).strftime("%a %d %H:%M") == "Mon 08 18:00"
     assert await h.advance(timedelta(hours=7, minutes=59)) == []
-    [prompt] = await h.advance(timedelta(minutes=1))
+    [prompt] = await h.advance(timedelta(minutes=1), prompts=1)
     assert (prompt.plain_text or "").startswith("📋 How much do headaches get in your way?")
     assert labels(prompt) == ["Start", "Not this time"]
 
@@ -139,7 +139,7 @@ async def test_midas_can_be_declined_or_left_and_nothing_is_scored(
     await h.say("headache from 7am to 9am 4/10")
     await h.advance(timedelta(days=7))
     await h.say("/quiet 23:00 07:00")
-    [prompt] = await h.advance(timedelta(hours=8))
+    [prompt] = await h.advance(timedelta(hours=8), prompts=1)
     await h.tap("Not this time", message_id=prompt.message_id)
     assert (prompt.plain_text or "") == (
         "OK, not this time. I'll ask again in 3 months; /midas takes it any time."
