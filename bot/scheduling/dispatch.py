@@ -42,6 +42,7 @@ from bot.domain import schedule as sch
 from bot.scheduling import plan
 from storage.enums import Awaiting, PromptKind
 from storage.models import Attack, MedicationTaken, Prompt, User
+from storage.queries import diary
 
 log = logging.getLogger(__name__)
 
@@ -251,18 +252,8 @@ class Dispatcher:
             if attack_ids
             else {}
         )
-        medicine_ids = {c.medication_id for c in claimed if c.medication_id is not None}
-        medicines = (
-            {
-                m.id: m
-                for m in (
-                    await session.scalars(
-                        select(MedicationTaken).where(MedicationTaken.id.in_(medicine_ids))
-                    )
-                ).all()
-            }
-            if medicine_ids
-            else {}
+        medicines = await diary.medicines_by_id(
+            session, {c.medication_id for c in claimed if c.medication_id is not None}
         )
         outgoing = []
         for prompt in claimed:
