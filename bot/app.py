@@ -17,6 +17,7 @@ from bot.handlers import (
     errors,
     gate,
     history,
+    midas,
     onboarding,
     privacy,
     prompts,
@@ -75,6 +76,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Magb
     onboarding.register(app)
     settings_cmds.register(app)
     summary.register(app)
+    midas.register(app)
     privacy.register(app)
     prompts.register(app)
     history.register(app)

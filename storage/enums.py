@@ -41,6 +41,7 @@ class PromptKind(StrEnum):
     RECURRENCE = "recurrence"  # "did it come back?" a day after it ended
     MORNING = "morning"  # the sleep check-in
     MED_CHECK = "medcheck"  # "did it help?" two hours after an acute medicine
+    MIDAS = "midas"  # the MIDAS questionnaire, every 3 months (migraine goal)
 
 
 class PromptStatus(StrEnum):
@@ -67,6 +68,15 @@ class EntryKind(StrEnum):
     ANXIETY = "anxiety"
     SIDE_EFFECT = "side_effect"
     PERIOD = "period"
+    PERIOD_START = "period_start"  # a period day already noted, marked as the first day
+
+
+class MidasStatus(StrEnum):
+    """Where a MIDAS questionnaire stands (`midas.status`)."""
+
+    OPEN = "open"  # started, answers still missing
+    DONE = "done"  # all five answered: scored and graded
+    SKIPPED = "skipped"  # declined, or left unfinished
 
 
 class Awaiting(StrEnum):
@@ -77,6 +87,7 @@ class Awaiting(StrEnum):
     EDIT_TIME = "edit_time"  # ref: the journal line whose time /log corrects
     DOSE_AMOUNT = "dose_amount"  # ref: the dose prompt whose "Other amount" was tapped
     MORNING = "morning"  # ref: the morning check-in prompt
+    MIDAS = "midas"  # ref: the MIDAS questionnaire whose next question is open
 
     def pattern(self) -> str:
         """A SQL LIKE pattern for every question of this kind."""

@@ -253,6 +253,38 @@ class Period(Base):
     raw_text: Mapped[str] = mapped_column(Text, default="")
 
 
+class Midas(Base):
+    """A MIDAS questionnaire (bot.domain.midas): five answers in days, asked in the chat.
+
+    A half-answered one lives here, not in memory: the next question is the
+    first answer still missing, so a restart or a second process carries on
+    where the person left off. `taken_on` is the local day it was finished.
+    """
+
+    __tablename__ = "midas"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'done', 'skipped')", name="status"),
+        *(CheckConstraint(f"q{n} BETWEEN 0 AND 92", name=f"q{n}") for n in range(1, 6)),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    taken_on: Mapped[date | None] = mapped_column(Date, default=None)
+    # days lost to headache in the last 3 months, in the order of midas.QUESTIONS
+    q1: Mapped[int | None] = mapped_column(Integer, default=None)
+    q2: Mapped[int | None] = mapped_column(Integer, default=None)
+    q3: Mapped[int | None] = mapped_column(Integer, default=None)
+    q4: Mapped[int | None] = mapped_column(Integer, default=None)
+    q5: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    @property
+    def answers(self) -> list[int | None]:
+        return [self.q1, self.q2, self.q3, self.q4, self.q5]
+
+
 class NoticeSent(Base):
     """A notice that goes out once (per day, per 28-day window, ever): its key, once."""
 
@@ -406,4 +438,5 @@ USER_TABLES: tuple[type[Base], ...] = (
     NoticeSent,
     JournalEntry,
     Prompt,
+    Midas,
 )

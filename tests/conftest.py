@@ -8,8 +8,8 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.app import MagbotApp, build_application, start_embedded, stop_embedded
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, FakeClock, SystemClock
 from bot.config import Settings
 from bot.emulator.server import BotApiEmulator
 from bot.emulator.state import SentMessage
@@ -180,3 +180,51 @@ async def harness(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[Har
     finally:
         await stop_bot(app)
         await reader.dispose()
+
+
+# A summer Monday, 10:00 in Berlin.
+CLOCK_START = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+
+
+@dataclass
+class ClockedHarness(Harness):
+    """The harness on a FakeClock that the bot and the emulator share: hours pass at once.
+
+    `advance` moves the clock and runs the bot's own dispatcher round, so every
+    prompt due by then is sent (or not) before it returns.
+    """
+
+    clock: FakeClock = field(default_factory=lambda: FakeClock(CLOCK_START))
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    async def advance(self, delta: timedelta, *, prompts: int = 0) -> list[SentMessage]:
+        """Let `delta` pass; returns the prompts the bot sent meanwhile.
+
+        `prompts`: how many to wait for. A round the scheduler's own job began may
+        still be pacing its send (one message a second per chat) when ours ends.
+        """
+        before = len(self.emu.messages(self.user))
+        self.clock.advance(delta)
+        await self.app.bot_data.scheduler.dispatcher.run()
+        if prompts:
+            await self.emu.wait_for_messages(self.user, before + prompts)
+        await self.settle()
+        return self.emu.messages(self.user)[before:]
+
+
+@pytest.fixture
+async def clocked(tmp_path: Path) -> AsyncIterator[ClockedHarness]:
+    clock = FakeClock(CLOCK_START)
+    emu = BotApiEmulator(token=TOKEN, clock=clock)
+    await emu.start()
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    app = await start_bot(emu, url, clock=clock)
+    reader = make_engine(url)
+    try:
+        yield ClockedHarness(emu, app, make_sessionmaker(reader), clock=clock)
+    finally:
+        await stop_bot(app)
+        await reader.dispose()
+        await emu.stop()

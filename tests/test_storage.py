@@ -21,6 +21,7 @@ from storage.models import (
     DosePlanChange,
     JournalEntry,
     MedicationTaken,
+    Midas,
     NoticeSent,
     Period,
     Prompt,
@@ -140,6 +141,7 @@ async def test_deleting_a_user_erases_every_row_in_every_table(
             s.add(SideEffect(user_id=uid, at=NOW, effects=["diarrhea"]))
             s.add(Period(user_id=uid, day=NOW.date(), started=True))
             s.add(NoticeSent(user_id=uid, key="zone-assumed", sent_at=NOW))
+            s.add(Midas(user_id=uid, status="done", started_at=NOW, q1=1, q2=0, q3=2, q4=0, q5=1))
             s.add(
                 JournalEntry(
                     user_id=uid, group_id=1, kind="attack", row_id=attack.id, created_at=NOW

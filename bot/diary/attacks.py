@@ -201,7 +201,7 @@ async def _add_update(
             raw_text=raw,
         ),
     )
-    if intensity is not None:
+    if intensity:  # a 0 ("gone") is never an attack's worst or starting pain
         attack.peak_intensity = max(attack.peak_intensity or 0, intensity)
         if attack.start_intensity is None:
             attack.start_intensity = intensity
@@ -343,6 +343,8 @@ async def merge_overlap(scope: Scope, new_id: int, existing_id: int) -> Attack |
     if new.kind == AttackKind.MIGRAINE:
         existing.kind = AttackKind.MIGRAINE
     await diary.move_attack_children(scope.session, new.id, existing.id)
+    if existing.ended_at is None:
+        await plan.move_med_checks(scope.session, new.id, existing.id)
     await plan.cancel_followups(scope.session, new.id)
     await journal.forget_attack(scope, new)
     journal.note(scope, EntryKind.ATTACK_MERGE, existing.id, before=before)

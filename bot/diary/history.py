@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.diary import attacks, awaiting
+from bot.diary import attacks, awaiting, medicines
 from bot.diary.awaiting import Awaiting
 from bot.diary.journal import ROW_MODELS, undo_line
 from bot.diary.results import Moved, Undone
@@ -112,6 +112,8 @@ async def set_time(scope: Scope, entry_id: int, moment: datetime) -> Moved | Non
     setattr(row, field, moment)
     if isinstance(row, Attack) and row.ended_at is not None and row.ended_at < moment:
         row.ended_at = None
+    if isinstance(row, MedicationTaken):
+        await medicines.moved(scope, row)
     return Moved(kind, row, moment)
 
 

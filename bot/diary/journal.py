@@ -44,6 +44,7 @@ ROW_MODELS: dict[EntryKind, type[Base]] = {
     EntryKind.ANXIETY: Anxiety,
     EntryKind.SIDE_EFFECT: SideEffect,
     EntryKind.PERIOD: Period,
+    EntryKind.PERIOD_START: Period,
 }
 # Lines that changed an attack, dropped with it when the attack itself goes.
 _ATTACK_CHANGES = (EntryKind.ATTACK_END, EntryKind.ATTACK_MERGE, EntryKind.ATTACK_EDIT)
@@ -138,12 +139,23 @@ async def undo_line(scope: Scope, line: JournalEntry) -> Undone | None:
             attack.peak_intensity = effects.get("prev_peak")
         await diary.delete(session, row)
         result = Undone(kind, row, attack=attack)
+    elif kind is EntryKind.PERIOD_START:
+        assert isinstance(row, Period)
+        row.started = False
+        result = Undone(kind, row, restored=True)
     else:
         if kind is EntryKind.ATTACK:
             # its medicines stay as medicines taken; the lines that changed it go with it
             await journal.forget_row(session, user.id, _ATTACK_CHANGES, line.row_id)
-        await diary.delete(session, row)
+        elif kind is EntryKind.PERIOD:
+            await journal.forget_row(session, user.id, (EntryKind.PERIOD_START,), line.row_id)
+        await diary.delete(session, row)  # a medicine's "did it help?" check goes with it
         result = Undone(kind, row)
+        if isinstance(row, MedicationTaken) and row.attack_id is not None:
+            # the follow-ups stepped aside for that check: they come back
+            attack = await diary.owned(session, Attack, user.id, row.attack_id)
+            if attack is not None and attack.ended_at is None:
+                await plan.schedule_followups(session, user, attack, scope.now)
     await session.delete(line)
     await session.flush()
     return result

@@ -1,6 +1,6 @@
-"""Answers to the prompts the bot sends by itself: dose, follow-up, "did it come back?",
-morning check-in. Each answer is stored by the same use case as a typed entry of
-its kind (a dose, pain now, an end, a night).
+"""Answers to the prompts the bot sends by itself: dose, follow-up, "did it help?",
+"did it come back?", morning check-in. Each answer is stored by the same use case
+as a typed entry of its kind (a dose, pain now, an end, a night).
 
 Every answer first wins the prompt with a conditional UPDATE (open -> answered):
 of a double tap, or two processes handling one, exactly one stores anything;
@@ -14,15 +14,15 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.diary import attacks, awaiting, doses, sleep
+from bot.diary import attacks, awaiting, doses, medicines, sleep
 from bot.diary.awaiting import Awaiting
 from bot.diary.results import Logged, Notice, Recorded
 from bot.diary.scope import Scope
 from bot.domain import schedule as sch
 from bot.domain.entries import DoseEntry, SleepEntry
 from bot.scheduling import plan
-from storage.enums import AttackKind, DoseSource, PromptKind, PromptStatus
-from storage.models import Attack, Prompt, Sleep
+from storage.enums import AttackKind, DoseSource, PromptKind, PromptStatus, Relief
+from storage.models import Attack, MedicationTaken, Prompt, Sleep
 from storage.queries import prompts
 
 
@@ -33,6 +33,16 @@ class Answer(StrEnum):
     EXPIRED = "expired"  # too old to answer
     ATTACK_OVER = "attack over"  # a follow-up on an attack that has ended
     ASKED = "asked"  # "Other amount": the amount is asked for
+
+
+class MedCheckAnswer(StrEnum):
+    """The one tap on "did it help?" ("asleep" only on the question asked after quiet hours)."""
+
+    GONE = "gone"
+    BETTER = "better"
+    SAME = "same"
+    WORSE = "worse"
+    ASLEEP = "asleep"
 
 
 class DoseAction(StrEnum):
@@ -56,6 +66,8 @@ class PromptReply:
     new_attack: Attack | None = None  # "it came back": the attack logged, for its keypad
     sleep: Sleep | None = None  # the night after a morning answer
     unchanged: bool = False  # asked again what was already asked: nothing to redraw
+    medicine: MedicationTaken | None = None  # the medicine a "did it help?" check asks about
+    said: MedCheckAnswer | None = None  # the tap on it
 
 
 async def _expired(scope: Scope, prompt: Prompt, attack: Attack | None = None) -> PromptReply:
@@ -193,6 +205,73 @@ async def answer_followup(
     if gone:
         logged = await attacks.end_attack(scope, attack, scope.now)
     return PromptReply(Answer.NOTED, prompt, attack, logged=logged)
+
+
+# --- "did it help?" two hours after an acute medicine -------------------------------------
+
+# An answer this soon after the 2-hour moment speaks for that moment: the IHS
+# window for the 2-hour response runs from 1.5 to 2.5 h after the medicine.
+ON_TIME = timedelta(minutes=30)
+
+
+def two_hours_after(medicine: MedicationTaken) -> datetime:
+    return medicine.taken_at + plan.MED_CHECK_AFTER
+
+
+def asks_back(scheduled_for: datetime, medicine: MedicationTaken) -> bool:
+    """Whether the check asks how it was at the 2-hour moment, which lay in quiet hours."""
+    return scheduled_for - two_hours_after(medicine) > ON_TIME
+
+
+def answer_time(prompt: Prompt, medicine: MedicationTaken, now: datetime) -> datetime:
+    """When the answer to a medicine check is dated (what the 2-hour response reads).
+
+    At the 2-hour moment when the answer speaks for it: tapped within `ON_TIME`
+    of it (a person never taps at 2:00:00 exactly, and "gone" at 2:05 dated at
+    2:05 would count as not pain-free), or asked about it explicitly after quiet
+    hours ("how was it around 04:10?"). Otherwise at the tap: a "gone" three
+    hours later says the attack was still on at 2 h as far as anyone knows, so
+    it counts as not pain-free, never as a success nobody saw.
+    """
+    moment = two_hours_after(medicine)
+    if asks_back(prompt.scheduled_for, medicine) or now <= moment + ON_TIME:
+        return min(moment, now)
+    return now
+
+
+async def answer_med_check(scope: Scope, prompt_id: int, said: MedCheckAnswer) -> PromptReply:
+    """Pain gone / Better / Same / Worse (or Was asleep) on "did it help?"."""
+    prompt = await prompts.own(scope.session, scope.user.id, prompt_id, (PromptKind.MED_CHECK,))
+    if prompt is None or prompt.attack_id is None or prompt.medication_id is None:
+        return PromptReply(Answer.STALE)
+    attack = await attacks.own_attack(scope, prompt.attack_id)
+    medicine = await medicines.own_medicine(scope, prompt.medication_id)
+    if attack is None or medicine is None:
+        return PromptReply(Answer.STALE)
+    if prompt.status == PromptStatus.ANSWERED:
+        return PromptReply(Answer.ALREADY, prompt, attack, medicine=medicine)
+    if attack.ended_at is not None:
+        closed = await prompts.expire(scope.session, prompt, "attack over")
+        return PromptReply(Answer.ATTACK_OVER, prompt, attack, closed=closed, medicine=medicine)
+    if not _open(prompt, scope.now):
+        reply = await _expired(scope, prompt, attack)
+        return replace(reply, medicine=medicine)
+    if not await prompts.win(scope.session, prompt, scope.now, said.value):
+        return PromptReply(Answer.ALREADY, prompt, attack, medicine=medicine)
+    at = answer_time(prompt, medicine, scope.now)
+    raw = f"(button) {said.value}, 2 h after {medicine.name}"
+    logged: Logged | None = None
+    if said is MedCheckAnswer.ASLEEP:
+        # nothing is known about the 2-hour moment; ask how it is now instead
+        await plan.ask_followup_now(scope.session, scope.user, attack, scope.now)
+    elif said is MedCheckAnswer.GONE:
+        await attacks.add_pain(scope, attack, at=at, intensity=0, raw=raw, gone=True)
+        logged = await attacks.end_attack(scope, attack, at)
+    else:
+        logged = await attacks.add_pain(
+            scope, attack, at=at, intensity=None, raw=raw, relief=Relief(said.value)
+        )
+    return PromptReply(Answer.NOTED, prompt, attack, logged=logged, medicine=medicine, said=said)
 
 
 async def answer_recurrence(scope: Scope, prompt_id: int, *, back: bool) -> PromptReply:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.domain.medicines import MedClass
+from bot.domain.overuse import Level
 from storage.enums import EntryKind
 from storage.models import (
     Anxiety,
@@ -78,7 +79,8 @@ class MedicineLogged:
 @dataclass(frozen=True)
 class PeriodLogged:
     period: Period
-    already: bool = False
+    already: bool = False  # that day was noted before: nothing changed
+    marked_first: bool = False  # that day was noted before, now as the first day
 
 
 Logged = (
@@ -127,7 +129,15 @@ class CapsuleSizeAssumed:
     assumed_mg: float
 
 
-Notice = UpperLimit | Spacing | SplitDoseHint | ZoneAssumed | CapsuleSizeAssumed
+@dataclass(frozen=True)
+class Overuse:
+    """Acute medicines near or over the ICHD-3 overuse limit (said once per 28-day window)."""
+
+    level: Level
+    text: str  # the domain's words: a risk, never a diagnosis
+
+
+Notice = UpperLimit | Spacing | SplitDoseHint | ZoneAssumed | CapsuleSizeAssumed | Overuse
 
 # --- questions back ------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from bot.diary import awaiting
+from bot.diary import awaiting, medicines
 from bot.diary.awaiting import Awaiting
 from bot.diary.doses import elemental_mg
 from bot.diary.journal import ROW_MODELS
@@ -23,7 +23,7 @@ from bot.domain import commands, safety
 from bot.domain import schedule as sch
 from bot.scheduling import plan
 from storage.enums import EntryKind
-from storage.models import User
+from storage.models import MedicationTaken, User
 from storage.queries import diary, journal, users
 
 
@@ -228,6 +228,8 @@ async def fix_zone(scope: Scope, zone: str, group: int) -> int | None:
             if value is not None:
                 wall = value.astimezone(old).replace(tzinfo=None)
                 setattr(row, name, sch.local_to_utc(wall.date(), wall.time(), new))
+        if isinstance(row, MedicationTaken):
+            await medicines.moved(scope, row)
         moved += 1
     scope.user.timezone = new_zone
     scope.user.timezone_chosen = True

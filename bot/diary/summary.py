@@ -3,6 +3,7 @@ summary, the chart and the clinician report."""
 
 from __future__ import annotations
 
+from bot.diary import midas
 from bot.diary.scope import Scope
 from bot.domain import diary as d
 from storage.queries import diary
@@ -56,4 +57,5 @@ async def load(scope: Scope) -> d.Diary:
         plan_changes=[d.PlanChange(c.effective_on, c.doses_per_day) for c in rows.plan_changes],
         goals=tuple(user.goals),
         periods=[d.PeriodDay(p.day, p.started) for p in rows.periods],
+        midas=await midas.results(scope),
     )

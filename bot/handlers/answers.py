@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from bot.diary import awaiting
 from bot.diary.awaiting import Awaited, Awaiting
 from bot.diary.scope import Scope
-from bot.handlers import history, onboarding, prompts, settings_cmds
+from bot.handlers import history, midas, onboarding, prompts, settings_cmds
 from bot.handlers.common import Out
 
 Answerer = Callable[
@@ -27,6 +27,7 @@ ANSWERERS: dict[Awaiting, Answerer] = {
     Awaiting.EDIT_TIME: history.answer_time,
     Awaiting.DOSE_AMOUNT: prompts.answer_amount,
     Awaiting.MORNING: prompts.answer_morning_text,
+    Awaiting.MIDAS: midas.answer_text,
 }
 
 

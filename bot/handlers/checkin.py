@@ -16,12 +16,11 @@ from bot.context import App, Context
 from bot.diary import attacks, awaiting, checkin, journal, settings
 from bot.diary.awaiting import Awaiting
 from bot.diary.scope import Scope
-from bot.diary.times import today
 from bot.domain.entries import AttackEntry
 from bot.domain.parse import impossible_dates, parse
 from bot.domain.redflags import red_flags
 from bot.handlers.answers import answer_awaited
-from bot.handlers.common import Out, edit, edit_sent, reply, scope_of, send_all
+from bot.handlers.common import Out, edit, edit_sent, reply, scope_of, send_all, shown_today
 from bot.ui import buttons as b
 from bot.ui import entries as tx
 from bot.ui import texts
@@ -59,7 +58,7 @@ async def on_text(update: Update, ctx: Context) -> None:
             else:
                 entries = parse(text, scope.sent_at, scope.user.timezone)
                 recorded = await checkin.record_message(scope, entries, text)
-                outs = checkin_reply(recorded, scope.user.timezone, today(scope), scope.now)
+                outs = checkin_reply(recorded, scope.user.timezone, shown_today(scope), scope.now)
                 if recorded.logged and scope.user.onboarding_step is not None:
                     outs.append(continue_offer(scope.user))
                 if not entries and (hint := _open_question_hint(scope)) is not None:
@@ -104,7 +103,7 @@ async def on_attack_button(update: Update, ctx: Context) -> None:
                     panel = pressed.panel
             if changed:
                 meds = await attacks.medicines_of(scope, attack)
-                text = "✅ " + tx.attack_line(attack, scope.zone, today(scope), meds=meds)
+                text = "✅ " + tx.attack_line(attack, scope.zone, shown_today(scope), meds=meds)
                 group = await journal.group_of(scope, attack)
                 done = isinstance(pressed, b.AttackDone)
                 view_only = isinstance(pressed, b.AttackPanel)
@@ -129,13 +128,16 @@ async def on_checkin_button(update: Update, ctx: Context) -> None:
             case b.UndoMessage():
                 undone = await journal.undo_group(scope, pressed.group)
                 if undone:
-                    out = (tx.undone(undone, scope.zone, today(scope)), None)
+                    out = (tx.undone(undone, scope.zone, shown_today(scope)), None)
             case b.NewAttack():
                 entry = AttackEntry(kind=pressed.kind, intensity=pressed.intensity)
                 recorded = await checkin.record_message(scope, [entry], "(button)")
                 attack = recorded.attack
                 rows = attack_rows(attack, group=scope.group) if attack else None
-                out = (logged_text(recorded, scope.user.timezone, today(scope), scope.now), rows)
+                out = (
+                    logged_text(recorded, scope.user.timezone, shown_today(scope), scope.now),
+                    rows,
+                )
         if out is not None:
             await reply(update, *out)
     if out is None:
@@ -157,7 +159,7 @@ async def on_question_button(update: Update, ctx: Context) -> None:
             case b.OverlapSame():
                 merged = await attacks.merge_overlap(scope, pressed.new_id, pressed.existing_id)
                 if merged is not None:
-                    said = tx.merged(tx.attack_line(merged, scope.zone, today(scope)))
+                    said = tx.merged(tx.attack_line(merged, scope.zone, shown_today(scope)))
             case b.OverlapKeep():
                 kept = await attacks.own_attack(scope, pressed.new_id)
                 if kept is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from telegram import Message, Update
 from telegram.constants import ParseMode
@@ -23,11 +23,16 @@ from bot.ui.keyboards import Rows, keyboard, plain
 from bot.updates import handling
 from bot.updates.outbox import payload, send_payload
 
-__all__ = ["Out", "Rows", "edit", "edit_sent", "reply", "scope_of", "send_all"]
+__all__ = ["Out", "Rows", "edit", "edit_sent", "reply", "scope_of", "send_all", "shown_today"]
 
 Out = tuple[str, Rows | None]
 # A message dated in the future (clock skew) is taken as written now.
 MAX_SKEW = timedelta(minutes=5)
+
+
+def shown_today(scope: Scope) -> date:
+    """The person's today, as replies name days ("Fri 27 Nov" for any other)."""
+    return scope.local().date()
 
 
 def message_time(message: Message, now: datetime) -> datetime:

@@ -10,9 +10,8 @@ from bot.context import App, Context
 from bot.diary import history, journal
 from bot.diary.awaiting import Awaited
 from bot.diary.scope import Scope
-from bot.diary.times import today
 from bot.domain.dates import parse_past_datetime
-from bot.handlers.common import Out, edit, reply, scope_of
+from bot.handlers.common import Out, edit, reply, scope_of, shown_today
 from bot.ui import buttons as b
 from bot.ui import entries as tx
 from bot.ui import history as ui
@@ -27,13 +26,13 @@ async def undo_cmd(update: Update, ctx: Context) -> None:
     """Take back what the last message stored."""
     async with scope_of(update, ctx) as scope:
         undone = await journal.undo_last(scope)
-        text = tx.undone(undone, scope.zone, today(scope)) if undone else tx.NOTHING_TO_UNDO
+        text = tx.undone(undone, scope.zone, shown_today(scope)) if undone else tx.NOTHING_TO_UNDO
         await reply(update, text)
 
 
 async def log_cmd(update: Update, ctx: Context) -> None:
     async with scope_of(update, ctx) as scope:
-        text, rows = ui.log_view(await history.page(scope), scope.user.timezone, today(scope))
+        text, rows = ui.log_view(await history.page(scope), scope.user.timezone, shown_today(scope))
     await reply(update, text, rows or None)
 
 
@@ -44,7 +43,7 @@ async def on_log_button(update: Update, ctx: Context) -> None:
     out: tuple[str, Rows | None] | None = None
     page_view: tuple[str, Rows] | None = None
     async with scope_of(update, ctx) as scope:
-        zone, day = scope.zone, today(scope)
+        zone, day = scope.zone, shown_today(scope)
         match pressed:
             case b.LogDelete():
                 removed = await history.delete(scope, pressed.entry_id)

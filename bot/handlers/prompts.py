@@ -1,4 +1,5 @@
-"""Buttons on the prompts the bot sends by itself: dose, follow-up, morning check-in.
+"""Buttons on the prompts the bot sends by itself: dose, follow-up, "did it help?",
+morning check-in.
 
 Thin: read the button, let `bot.diary.prompts` store the answer in one
 transaction, then answer the tap and edit the prompt message to show the
@@ -16,10 +17,9 @@ from bot.context import App, Context
 from bot.diary import prompts
 from bot.diary.awaiting import Awaited
 from bot.diary.scope import Scope
-from bot.diary.times import today
 from bot.domain.entries import DoseEntry, SleepEntry
 from bot.domain.parse import parse, read_dose_amount
-from bot.handlers.common import Out, edit, scope_of
+from bot.handlers.common import Out, edit, scope_of, shown_today
 from bot.ui import buttons as b
 from bot.ui import prompts as pt
 from bot.ui.callbacks import pattern, unpack
@@ -69,6 +69,19 @@ async def on_followup_button(update: Update, ctx: Context) -> None:
                 )
             case _:
                 answer = prompts.PromptReply(prompts.Answer.STALE)
+        view = pt.reply_view(answer, scope.user, scope.now)
+    await _show(update, *view)
+
+
+async def on_med_check_button(update: Update, ctx: Context) -> None:
+    """Pain gone / Better / Same / Worse two hours after a medicine."""
+    assert update.callback_query is not None
+    pressed = unpack(update.callback_query.data, b.MedCheck)
+    async with scope_of(update, ctx) as scope:
+        if pressed is None:
+            answer = prompts.PromptReply(prompts.Answer.STALE)
+        else:
+            answer = await prompts.answer_med_check(scope, pressed.prompt_id, pressed.answer)
         view = pt.reply_view(answer, scope.user, scope.now)
     await _show(update, *view)
 
@@ -128,10 +141,11 @@ async def answer_morning_text(scope: Scope, asked: Awaited, text: str) -> Answer
     if not sleep or len(sleep) != len(entries):
         return None
     recorded = await prompts.morning_in_words(scope, asked.ref_id(), sleep, text)
-    return checkin_reply(recorded, scope.user.timezone, today(scope), scope.now), []
+    return checkin_reply(recorded, scope.user.timezone, shown_today(scope), scope.now), []
 
 
 def register(app: App) -> None:
     app.add_handler(CallbackQueryHandler(on_dose_button, pattern=pattern("dose")))
     app.add_handler(CallbackQueryHandler(on_followup_button, pattern=pattern("fu")))
+    app.add_handler(CallbackQueryHandler(on_med_check_button, pattern=pattern("mc")))
     app.add_handler(CallbackQueryHandler(on_morning_button, pattern=pattern("mrn")))

@@ -1,4 +1,5 @@
-"""/summary and /report: is the magnesium helping? Text and chart, or a PDF for a clinician."""
+"""/summary, /report and /calendar: is the magnesium helping? Text and chart, a PDF for a
+clinician, or a month of headache days as the paper diaries show it."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from telegram.constants import ChatAction
 from telegram.ext import CommandHandler
 
 from bot.context import App, Context
+from bot.diary import calendar
 from bot.diary.summary import load as load_diary
 from bot.domain import chart, report, stats, summary_text
+from bot.domain.calendar import render_calendar
 from bot.domain.commands import BadArgument, parse_period
 from bot.domain.diary import Diary
 from bot.handlers.common import command_args, reply, scope_of
@@ -60,6 +63,23 @@ async def report_cmd(update: Update, ctx: Context) -> None:
     await chat.send_document(pdf, filename=filename, caption=REPORT_CAPTION)
 
 
+async def calendar_cmd(update: Update, ctx: Context) -> None:
+    """A month's calendar image: this month, or the one named (drawn off the event loop)."""
+    now = ctx.bot_data.clock.now()
+    try:
+        async with scope_of(update, ctx) as scope:
+            diary, month = await calendar.month_of(scope, command_args(ctx))
+    except BadArgument as exc:
+        await reply(update, texts.bad_argument("calendar", str(exc)))
+        return
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_chat_action(ChatAction.UPLOAD_PHOTO)
+    png = await asyncio.to_thread(render_calendar, diary, month.year, month.month, now)
+    await chat.send_photo(png, caption=texts.calendar_caption(month.year, month.month))
+
+
 def register(app: App) -> None:
     app.add_handler(CommandHandler("summary", summary_cmd))
     app.add_handler(CommandHandler("report", report_cmd))
+    app.add_handler(CommandHandler("calendar", calendar_cmd))

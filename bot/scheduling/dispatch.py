@@ -25,10 +25,10 @@ import math
 import os
 import socket
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -40,8 +40,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.clock import Clock
 from bot.domain import schedule as sch
 from bot.scheduling import plan
-from storage.enums import Awaiting
-from storage.models import Attack, Prompt, Sleep, User
+from storage.enums import Awaiting, PromptKind
+from storage.models import Attack, MedicationTaken, Prompt, Sleep, User
 from storage.queries import diary
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,7 @@ class Claimed:
     scheduled_for: datetime
     attack_id: int | None
     amount_mg: float | None
+    medication_id: int | None = None
     outcome: str | None = None  # plan.RECLAIMED: sent before by a process that died
 
     @property
@@ -73,11 +74,22 @@ class Claimed:
         return self.outcome == plan.RECLAIMED
 
 
-# How a prompt reads and its buttons: given by the composition root (the UI's words);
-# the morning check-in also gets what its night already has.
-Render = Callable[
-    [Claimed, User, Attack | None, Sleep | None], tuple[str, InlineKeyboardMarkup | None]
-]
+class Render(Protocol):
+    """How a prompt reads and its buttons: given by the composition root (the UI's words).
+
+    `medicine`: the one a "did it help?" check asks about; `night`: what the night a
+    morning check-in asks about already has.
+    """
+
+    def __call__(
+        self,
+        prompt: Claimed,
+        user: User,
+        attack: Attack | None,
+        *,
+        medicine: MedicationTaken | None = None,
+        night: Sleep | None = None,
+    ) -> tuple[str, InlineKeyboardMarkup | None]: ...
 
 
 @dataclass
@@ -235,11 +247,12 @@ class Dispatcher:
                 Prompt.scheduled_for,
                 Prompt.attack_id,
                 Prompt.amount_mg,
+                Prompt.medication_id,
                 Prompt.outcome,
             )
             .execution_options(synchronize_session=False)
         )
-        claimed = [Claimed(*row) for row in result.all()]
+        claimed = [Claimed(**row._mapping) for row in result.all()]
         return sorted(claimed, key=lambda c: (c.scheduled_for, c.id))
 
     # --- decide ---------------------------------------------------------------------
@@ -264,11 +277,17 @@ class Dispatcher:
             if attack_ids
             else {}
         )
+        medicines = await diary.medicines_by_id(
+            session, {c.medication_id for c in claimed if c.medication_id is not None}
+        )
         outgoing = []
         for prompt in claimed:
             user = users.get(prompt.user_id)
             attack = attacks.get(prompt.attack_id) if prompt.attack_id is not None else None
-            out = await self._decide_one(session, prompt, user, attack, now, stats)
+            medicine = (
+                medicines.get(prompt.medication_id) if prompt.medication_id is not None else None
+            )
+            out = await self._decide_one(session, prompt, user, attack, medicine, now, stats)
             if out is not None:
                 outgoing.append(out)
         return outgoing
@@ -279,6 +298,7 @@ class Dispatcher:
         prompt: Claimed,
         user: User | None,
         attack: Attack | None,
+        medicine: MedicationTaken | None,
         now: datetime,
         stats: Stats,
     ) -> Outgoing | None:
@@ -288,8 +308,10 @@ class Dispatcher:
             return None
         zone, quiet = sch.zone_of(user.timezone), plan.quiet_of(user)
         every = timedelta(minutes=user.followup_every_min)
-        if prompt.kind in sch.ATTACK_KINDS:
+        if prompt.kind in plan.ATTACK_PROMPTS:
             reason = await self._attack_prompt_unwanted(session, prompt, attack, now)
+            if reason is None and prompt.kind == PromptKind.MED_CHECK and medicine is None:
+                reason = "medicine deleted"
             if reason is not None:
                 await self._finish(session, prompt, "cancelled", reason)
                 stats.cancelled += 1
@@ -305,12 +327,14 @@ class Dispatcher:
             stats.missed += 1
             if prompt.kind == sch.FOLLOWUP and attack is not None:
                 await self._next_followup(session, user, attack, prompt.scheduled_for, now)
+            elif prompt.kind == PromptKind.MED_CHECK and attack is not None:
+                await plan.after_med_check(session, user, attack, prompt.scheduled_for, now)
             return None
         night = None
         if prompt.kind == sch.MORNING:  # the check-in shows what that night already has
             day = sch.night_of(prompt.scheduled_for.astimezone(zone).date())
             night = await diary.sleep_of_night(session, user.id, day)
-        text, markup = self.render(prompt, user, attack, night)
+        text, markup = self.render(prompt, user, attack, medicine=medicine, night=night)
         return Outgoing(prompt, user.chat_id, text, markup)
 
     async def _attack_prompt_unwanted(
@@ -324,12 +348,15 @@ class Dispatcher:
             return "attack over"
         if now >= attack.started_at + sch.FOLLOWUP_LIMIT:
             return "72 h"
+        if prompt.kind == PromptKind.MED_CHECK:
+            return None  # a medicine just logged: the person is there, whatever came before
+        # The last questions about this attack; an answered medicine check counts.
         history = (
             await session.scalars(
                 select(Prompt)
                 .where(
                     Prompt.attack_id == attack.id,
-                    Prompt.kind == sch.FOLLOWUP,
+                    Prompt.kind.in_((sch.FOLLOWUP, PromptKind.MED_CHECK)),
                     Prompt.id != prompt.id,
                     Prompt.scheduled_for <= prompt.scheduled_for,
                 )
@@ -473,6 +500,13 @@ class Dispatcher:
                 if user is not None and plan.wants_prompts(user) and still_open:
                     assert attack is not None
                     await self._next_followup(session, user, attack, prompt.scheduled_for, now)
+            elif prompt.kind == PromptKind.MED_CHECK:
+                user = await session.get(User, prompt.user_id)
+                attack = await session.get(Attack, prompt.attack_id)
+                still_open = attack is not None and attack.ended_at is None
+                if user is not None and plan.wants_prompts(user) and still_open:
+                    assert attack is not None
+                    await plan.after_med_check(session, user, attack, prompt.scheduled_for, now)
             elif prompt.kind == sch.MORNING:
                 # A typed reply to the morning question is read as last night's sleep.
                 await session.execute(

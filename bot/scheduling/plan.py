@@ -1,16 +1,22 @@
 """What is due, kept in the `prompt` table (DESIGN §5). Database-only functions.
 
-Recurring prompts (dose times, the morning check-in) are materialised from each
-person's settings up to 48 h ahead, by `replan_user` when a setting changes and
-by `materialise_all` from housekeeping. Follow-ups are inserted one at a time:
-the first when an attack is logged, each next one when the previous is sent
-(bot.scheduling.dispatch), so a chain stops by itself when the attack ends.
+Recurring prompts (dose times, the morning check-in, the MIDAS questionnaire
+every 3 months) are materialised from each person's settings up to 48 h ahead,
+by `replan_user` when a setting changes and by `materialise_all` from
+housekeeping. Follow-ups are inserted one at a time: the first when an attack
+is logged, each next one when the previous is sent (bot.scheduling.dispatch),
+so a chain stops by itself when the attack ends.
+
+An acute medicine taken for an open attack gets its own "did it help?" check
+2 h after it was taken (`schedule_med_check`); the follow-up chain steps aside
+for it (one question, not two) and carries on after it.
 Every function takes the caller's session and commits nothing.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
@@ -18,10 +24,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot.domain import midas as midas_form
 from bot.domain import schedule as sch
+from bot.domain.diary import GOAL_MIGRAINE
 from bot.scheduling import wake
-from storage.enums import Awaiting, PromptStatus
+from storage.enums import Awaiting, PromptKind, PromptStatus
 from storage.models import Attack, ProcessedUpdate, Prompt, User, Worker
+from storage.queries import midas as midas_rows
+from storage.queries import prompts as prompt_rows
 
 MATERIALISE_CHUNK = 500
 PROCESSED_UPDATE_TTL = timedelta(days=7)
@@ -31,6 +41,23 @@ DEAD_AFTER = timedelta(seconds=20)
 CLAIM_GRACE = timedelta(seconds=10)
 # The outcome of a prompt put back after its sender died (sent again, worded for it).
 RECLAIMED = "reclaimed"
+
+# Prompts that belong to an attack: a follow-up, "did it come back?", "did it help?".
+ATTACK_PROMPTS: tuple[str, ...] = (*sch.ATTACK_KINDS, PromptKind.MED_CHECK)
+# Prompts materialised from the person's settings.
+PLANNED_PROMPTS: tuple[str, ...] = (*sch.PLANNED_KINDS, PromptKind.MIDAS)
+
+# "Did it help?" comes this long after an acute medicine: the IHS 2-hour response.
+MED_CHECK_AFTER = timedelta(hours=2)
+# Two medicines whose checks would come this close get one question: its answer
+# falls inside the IHS 2-hour window (1.5-2.5 h) of both.
+MED_CHECK_MERGE = timedelta(minutes=30)
+
+# The MIDAS questionnaire: asked at this local time (outside quiet hours) once a
+# person has settled in (a week after starting: onboarding asked enough already),
+# then every 3 months, while migraine is a goal.
+MIDAS_AT = time(18, 0)
+MIDAS_FIRST_AFTER = timedelta(days=7)
 
 
 def quiet_of(user: User) -> sch.Quiet:
@@ -73,6 +100,7 @@ async def insert_prompts(session: AsyncSession, rows: list[dict[str, Any]]) -> N
             "status": "pending",
             "amount_mg": stmt.excluded.amount_mg,
             "attack_id": stmt.excluded.attack_id,
+            "medication_id": stmt.excluded.medication_id,
             "claimed_at": None,
             "claimed_by": None,
             "sent_at": None,
@@ -82,7 +110,10 @@ async def insert_prompts(session: AsyncSession, rows: list[dict[str, Any]]) -> N
         },
         where=Prompt.status == "cancelled",
     )
-    full = [{"amount_mg": None, "attack_id": None, **row, "status": "pending"} for row in rows]
+    full = [
+        {"amount_mg": None, "attack_id": None, "medication_id": None, **row, "status": "pending"}
+        for row in rows
+    ]
     await session.execute(stmt, full)
     wake.note(session, min(row["scheduled_for"] for row in rows))
 
@@ -101,16 +132,28 @@ async def replan_user(session: AsyncSession, user: User, now: datetime) -> None:
     lookback = max(sch.GRACE[sch.DOSE], sch.GRACE[sch.MORNING])
     # Prompts already due but not yet sent are kept when still planned, so a
     # setting saved at 21:30:05 does not cancel the 21:30 dose prompt.
-    wanted = planned(user, now - lookback, now + sch.HORIZON)
+    wanted: dict[tuple[str, datetime], float | None] = dict(
+        planned(user, now - lookback, now + sch.HORIZON)
+    )
     existing = (
         await session.scalars(
             select(Prompt).where(
                 Prompt.user_id == user.id,
-                Prompt.kind.in_(sch.PLANNED_KINDS),
+                Prompt.kind.in_(PLANNED_PROMPTS),
                 Prompt.scheduled_for > now - lookback,
             )
         )
     ).all()
+    if wants_midas(user):
+        # A MIDAS prompt already planned stays where it is; else the next slot, if due.
+        kept = [p for p in existing if p.kind == PromptKind.MIDAS and p.status == "pending"]
+        if kept:
+            wanted.update({(PromptKind.MIDAS, p.scheduled_for): None for p in kept})
+        else:
+            asked = (await midas_rows.last_asked(session, [user.id])).get(user.id)
+            slot = midas_slot(user, asked, now)
+            if slot is not None:
+                wanted[(PromptKind.MIDAS, slot)] = None
     settled = set()  # slots with a live row: pending, or already sent or answered
     for prompt in existing:
         key = (prompt.kind, prompt.scheduled_for)
@@ -187,7 +230,9 @@ async def _replan_followups(session: AsyncSession, user: User, now: datetime) ->
             )
         )
     ).all()
-    covered = {p.attack_id for p in pending}
+    # an attack waiting for its "did it help?" check has its next question already
+    checks = await prompt_rows.pending_of_user(session, user.id, (PromptKind.MED_CHECK,))
+    covered = {p.attack_id for p in (*pending, *checks)}
     for attack in attacks:
         if attack.id not in covered:
             await _continue_followups(session, user, attack, now)
@@ -281,17 +326,22 @@ async def schedule_followups(
         return
     if attack.id is None:
         await session.flush()
+    # a pending "did it help?" check stands in for the next follow-up
     already = await session.scalar(
-        select(Prompt.id).where(
-            Prompt.attack_id == attack.id, Prompt.kind == sch.FOLLOWUP, Prompt.status == "pending"
+        select(Prompt.id)
+        .where(
+            Prompt.attack_id == attack.id,
+            Prompt.kind.in_((sch.FOLLOWUP, PromptKind.MED_CHECK)),
+            Prompt.status == "pending",
         )
+        .limit(1)
     )
     if already is None:
         await _continue_followups(session, user, attack, now)
 
 
 async def cancel_followups(session: AsyncSession, attack_id: int) -> None:
-    """Cancel the pending follow-ups and "did it come back?" check of an attack.
+    """Cancel the pending follow-ups, "did it help?" and "did it come back?" checks of an attack.
 
     Called when it ended (close_attack then plans a new recurrence check) or was undone.
     """
@@ -299,7 +349,7 @@ async def cancel_followups(session: AsyncSession, attack_id: int) -> None:
         update(Prompt)
         .where(
             Prompt.attack_id == attack_id,
-            Prompt.kind.in_(sch.ATTACK_KINDS),
+            Prompt.kind.in_(ATTACK_PROMPTS),
             Prompt.status == "pending",
         )
         .values(status="cancelled", outcome="attack over")
@@ -352,6 +402,150 @@ async def schedule_recurrence_check(
     )
 
 
+# --- "did it help?" two hours after an acute medicine ---------------------------------
+
+
+async def schedule_med_check(
+    session: AsyncSession,
+    user: User,
+    attack: Attack,
+    medication_id: int,
+    taken_at: datetime,
+    now: datetime,
+) -> datetime | None:
+    """Plan "did it help?" 2 h after an acute medicine for an open attack; when, or None.
+
+    - A 2-hour moment in quiet hours is asked about when they end (the prompt
+      then asks how it was at that moment: see bot.diary.prompts).
+    - A medicine logged so late that its 2-hour moment is past the grace rule
+      gets no question: it could no longer be about that moment.
+    - A second medicine whose check would come within `MED_CHECK_MERGE` of one
+      already planned shares that question.
+    - One question, not two: the attack's pending follow-up is cancelled (a
+      medicine at onset puts its check where the first follow-up was); the
+      chain carries on `followup_every_min` after the check (`after_med_check`).
+    """
+    if not wants_prompts(user) or attack.ended_at is not None:
+        return None
+    moment = taken_at + MED_CHECK_AFTER
+    if sch.is_stale(PromptKind.MED_CHECK, moment, now, None):
+        return None
+    when = sch.push_out_of_quiet(moment, sch.zone_of(user.timezone), quiet_of(user))
+    if when >= attack.started_at + sch.FOLLOWUP_LIMIT:
+        return None
+    planned_checks = await prompt_rows.pending_of_attack(
+        session, attack.id, (PromptKind.MED_CHECK,)
+    )
+    if any(abs(p.scheduled_for - when) <= MED_CHECK_MERGE for p in planned_checks):
+        return None
+    await insert_prompts(
+        session,
+        [
+            {
+                "user_id": user.id,
+                "kind": PromptKind.MED_CHECK,
+                "scheduled_for": when,
+                "attack_id": attack.id,
+                "medication_id": medication_id,
+            }
+        ],
+    )
+    await prompt_rows.cancel_pending(
+        session, "medicine check instead", kinds=(PromptKind.FOLLOWUP,), attack_id=attack.id
+    )
+    return when
+
+
+async def cancel_med_check(session: AsyncSession, medication_id: int, outcome: str) -> None:
+    """Cancel the pending "did it help?" check of one medicine (its time moved, or it went)."""
+    await prompt_rows.cancel_pending(
+        session, outcome, kinds=(PromptKind.MED_CHECK,), medication_id=medication_id
+    )
+
+
+async def move_med_checks(session: AsyncSession, from_attack: int, to_attack: int) -> None:
+    """Two attacks found to be one: the medicine checks of the first ask about the second."""
+    await prompt_rows.move_pending(session, from_attack, to_attack, (PromptKind.MED_CHECK,))
+
+
+async def after_med_check(
+    session: AsyncSession, user: User, attack: Attack, slot: datetime, now: datetime
+) -> None:
+    """A medicine check went out (or was missed): the follow-ups go on from its slot."""
+    await prompt_rows.cancel_pending(
+        session, "after the medicine check", kinds=(PromptKind.FOLLOWUP,), attack_id=attack.id
+    )
+    when = sch.next_followup(
+        slot,
+        now,
+        attack.started_at,
+        timedelta(minutes=user.followup_every_min),
+        sch.zone_of(user.timezone),
+        quiet_of(user),
+    )
+    if when is not None:
+        await insert_prompts(
+            session,
+            [
+                {
+                    "user_id": user.id,
+                    "kind": sch.FOLLOWUP,
+                    "scheduled_for": when,
+                    "attack_id": attack.id,
+                }
+            ],
+        )
+
+
+async def ask_followup_now(
+    session: AsyncSession, user: User, attack: Attack, now: datetime
+) -> None:
+    """Ask "how is it now?" at once, instead of the follow-up planned for later."""
+    if not wants_prompts(user) or attack.ended_at is not None:
+        return
+    await prompt_rows.cancel_pending(
+        session, "asked now", kinds=(PromptKind.FOLLOWUP,), attack_id=attack.id
+    )
+    await insert_prompts(
+        session,
+        [{"user_id": user.id, "kind": sch.FOLLOWUP, "scheduled_for": now, "attack_id": attack.id}],
+    )
+
+
+# --- the MIDAS questionnaire -------------------------------------------------------------
+
+
+def wants_midas(user: User) -> bool:
+    """MIDAS measures migraine disability: asked of people with the migraine goal."""
+    return wants_prompts(user) and GOAL_MIGRAINE in user.goals
+
+
+def midas_due_on(user: User, last_asked: datetime | None) -> date:
+    """The local day the next MIDAS is due: 3 months after it was last asked, or a
+    week after the person started."""
+    zone = sch.zone_of(user.timezone)
+    if last_asked is None:
+        return (user.created_at + MIDAS_FIRST_AFTER).astimezone(zone).date()
+    return last_asked.astimezone(zone).date() + midas_form.REPEAT_AFTER
+
+
+def midas_slot(user: User, last_asked: datetime | None, now: datetime) -> datetime | None:
+    """When to ask the next MIDAS: the first `MIDAS_AT` after now on or after its due day
+    (outside quiet hours), if that is within the materialising horizon."""
+    zone, quiet = sch.zone_of(user.timezone), quiet_of(user)
+    day = max(midas_due_on(user, last_asked), now.astimezone(zone).date())
+    while True:
+        when = sch.push_out_of_quiet(sch.local_to_utc(day, MIDAS_AT, zone), zone, quiet)
+        if when > now:
+            return when if when <= now + sch.HORIZON else None
+        day += timedelta(days=1)
+
+
+async def cancel_midas_prompts(session: AsyncSession, user_id: int, outcome: str) -> None:
+    """A questionnaire was answered or declined: no MIDAS prompt still waiting."""
+    await prompt_rows.cancel_pending(session, outcome, kinds=(PromptKind.MIDAS,), user_id=user_id)
+
+
 async def cancel_all(session: AsyncSession, user_id: int) -> None:
     """Cancel every pending prompt of a user (pause, block, delete)."""
     await session.execute(
@@ -393,7 +587,7 @@ async def materialise_all(session: AsyncSession, now: datetime) -> int:
             for uid, kind, when in await session.execute(
                 select(Prompt.user_id, Prompt.kind, Prompt.scheduled_for).where(
                     Prompt.user_id.in_([u.id for u in users]),
-                    Prompt.kind.in_(sch.PLANNED_KINDS),
+                    Prompt.kind.in_(PLANNED_PROMPTS),
                     Prompt.scheduled_for > now,
                 )
             )
@@ -404,8 +598,27 @@ async def materialise_all(session: AsyncSession, now: datetime) -> int:
             for (kind, when), amount in planned(user, now, end).items()
             if (user.id, kind, when) not in existing
         ]
+        rows += await _midas_rows(session, users, existing, now)
         await insert_prompts(session, rows)
         inserted += len(rows)
+
+
+async def _midas_rows(
+    session: AsyncSession,
+    users: Sequence[User],
+    existing: set[tuple[int, str, datetime]],
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """The MIDAS prompts due for `users` that have none planned yet."""
+    planned_already = {uid for uid, kind, _ in existing if kind == PromptKind.MIDAS}
+    asking = [u for u in users if wants_midas(u) and u.id not in planned_already]
+    asked = await midas_rows.last_asked(session, [u.id for u in asking])
+    rows = []
+    for user in asking:
+        slot = midas_slot(user, asked.get(user.id), now)
+        if slot is not None:
+            rows.append({"user_id": user.id, "kind": PromptKind.MIDAS, "scheduled_for": slot})
+    return rows
 
 
 async def recover_dead_claims(session: AsyncSession, now: datetime, alive_since: datetime) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.diary.prompts import MedCheckAnswer
 from bot.ui.callbacks import Button, button
 from storage.enums import AttackKind
 
@@ -112,8 +113,59 @@ class MorningWakes(Button):
     value: int
 
 
+@button("mc")
+class MedCheck(Button):
+    """ "Did it help?" two hours after a medicine: Pain gone / Better / Same / Worse."""
+
+    answer: MedCheckAnswer
+    prompt_id: int
+
+
 FOLLOWUP_BUTTONS = (FollowupPain, FollowupGone, CameBack, NotBack)
 MORNING_BUTTONS = (MorningQuality, MorningWakes)
+
+# --- the MIDAS questionnaire ---------------------------------------------------------------
+
+
+@button("md", "start")
+class MidasStart(Button):
+    """Start the questionnaire the MIDAS prompt offers."""
+
+    prompt_id: int
+
+
+@button("md", "later")
+class MidasLater(Button):
+    """Not this time: the MIDAS prompt declined (asked again in 3 months)."""
+
+    prompt_id: int
+
+
+@button("md", "d")
+class MidasDays(Button):
+    """A quick answer (days) to one question; `question` guards against a stale tap."""
+
+    midas_id: int
+    question: int
+    days: int
+
+
+@button("md", "back")
+class MidasBack(Button):
+    """Back to the question before `question` (its answer is asked again)."""
+
+    midas_id: int
+    question: int
+
+
+@button("md", "stop")
+class MidasStop(Button):
+    """Leave a questionnaire half answered: skipped."""
+
+    midas_id: int
+
+
+MIDAS_BUTTONS = (MidasStart, MidasLater, MidasDays, MidasBack, MidasStop)
 
 # --- onboarding and settings -------------------------------------------------------------
 

@@ -93,6 +93,8 @@ def notice_text(notice: r.Notice) -> str:
             return tx.zone_assumed(notice.zone)
         case r.CapsuleSizeAssumed():
             return tx.capsule_assumed(notice.assumed_mg)
+        case r.Overuse():
+            return tx.overuse(notice.level, notice.text)
 
 
 def zone_rows(group: int) -> Rows:

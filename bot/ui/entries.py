@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.diary import results as r
 from bot.domain.medicines import MedClass
+from bot.domain.overuse import Level
 from bot.domain.safety import UPPER_LIMIT_MG
 from bot.ui.texts import esc, mg
 from storage.enums import AttackKind, DoseStatus, EntryKind
@@ -66,6 +67,10 @@ SIDE_EFFECT_LABELS = {
     "nausea": "nausea",
     "drowsiness": "drowsiness",
 }
+
+
+# "Did it help?" answers, as they read in a line about the attack.
+RELIEF_WORDS = {"better": "better", "same": "no better", "worse": "worse"}
 
 
 def local(at: datetime, zone: str | ZoneInfo) -> datetime:
@@ -137,7 +142,7 @@ def pain_line(
     elif update.intensity is not None:
         what = f"pain {update.intensity}/10"
     elif update.relief:
-        what = f"{update.relief}"
+        what = RELIEF_WORDS.get(update.relief, esc(update.relief))
     else:
         what = "noted"
     if abs((now - update.at).total_seconds()) < 600:
@@ -200,9 +205,19 @@ def medication_line(row: MedicationTaken, zone: str | ZoneInfo, today: date) -> 
     return text[0].upper() + text[1:] + "."
 
 
-def period_line(row: Period, today: date) -> str:
-    first = " (first day)" if row.started else ""
-    return f"Period{first}{on_day(row.day, today) or ', today'}."
+def period_line(
+    row: Period, today: date, *, already: bool = False, marked_first: bool = False
+) -> str:
+    """ "Period started today (day 1 of your cycle)." / "Period on Fri 27 Nov." """
+    day = "today" if row.day == today else f"{row.day:%a %d %b}"
+    on = "today" if row.day == today else f"on {day}"
+    if already:
+        return f"Period {on}: already noted."
+    if marked_first:
+        return f"Period: {day} is now day 1 of your cycle."
+    if row.started:
+        return f"Period started {day} (day 1 of your cycle)."
+    return f"Period {on}."
 
 
 SEVERE = 7  # pain from here on is severe enough to say so
@@ -247,7 +262,9 @@ def logged_line(item: r.Logged, zone: str | ZoneInfo, today: date, now: datetime
         case r.MedicineLogged():
             return medication_line(item.medicine, zone, today)
         case r.PeriodLogged():
-            return period_line(item.period, today)
+            return period_line(
+                item.period, today, already=item.already, marked_first=item.marked_first
+            )
 
 
 def upper_limit(total: float) -> str:
@@ -268,6 +285,11 @@ def spacing(name: str, med_class: MedClass) -> str:
         f"⚠️ Magnesium can stop {esc(name)} from being absorbed. Take it {rule}. "
         "If they were close together today, ask your pharmacist whether to do anything."
     )
+
+
+def overuse(level: Level, text: str) -> str:
+    """The overuse notice in the domain's words (plain, HTML-safe), with a sign of how serious."""
+    return f"{'ℹ️' if level is Level.NOTICE else '⚠️'} {text}"
 
 
 GI_HINT = (
@@ -373,7 +395,7 @@ def describe(
             if row.gone
             else f"{row.intensity}/10"
             if row.intensity is not None
-            else (row.relief or "noted")
+            else RELIEF_WORDS.get(row.relief or "", "noted")
         )
         within = ""
         if attack is not None:

@@ -1,7 +1,8 @@
 """The words and buttons of the prompts the bot sends on its own (DESIGN §5).
 
-Dose prompts, migraine follow-ups, the "did it come back?" check and the
-morning sleep check-in; and what each prompt message shows once answered
+Dose prompts, migraine follow-ups, "did it help?" after a medicine, the "did it
+come back?" check, the morning sleep check-in and the MIDAS invitation; and
+what each prompt message shows once answered
 (answers edit the prompt, they do not add messages). HTML parse mode; the only
 text that comes from a person is escaped. Callback answers (the short toast a
 tap shows) are plain text, at most 200 characters.
@@ -9,13 +10,13 @@ tap shows) are plain text, at most 200 characters.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
-from bot.diary.prompts import Answer, PromptReply
+from bot.diary.prompts import Answer, MedCheckAnswer, PromptReply, asks_back, two_hours_after
 from bot.diary.results import AttackEnded, DoseLogged, PainLogged
 from bot.domain import schedule as sch
 from bot.ui.buttons import (
@@ -24,15 +25,18 @@ from bot.ui.buttons import (
     DoseAnswer,
     FollowupGone,
     FollowupPain,
+    MedCheck,
+    MidasLater,
+    MidasStart,
     MorningQuality,
     MorningWakes,
     NotBack,
 )
 from bot.ui.checkin import attack_rows, notice_text
 from bot.ui.keyboards import Rows, keyboard, row
-from bot.ui.texts import duration, mg
+from bot.ui.texts import duration, esc, mg
 from storage.enums import DoseStatus, PromptKind
-from storage.models import Attack, Sleep, User
+from storage.models import Attack, MedicationTaken, Sleep, User
 
 AWAKENING_LABELS = ("0", "1", "2", "3+")
 
@@ -121,6 +125,63 @@ def attack_gone(at: datetime, zone: ZoneInfo) -> str:
     return f"✅ Glad it's gone. Ended at {_clock(at, zone)}."
 
 
+# --- "did it help?" two hours after a medicine ----------------------------------------------
+
+MED_CHECK_LABELS = {
+    MedCheckAnswer.GONE: "Pain gone",
+    MedCheckAnswer.BETTER: "Better",
+    MedCheckAnswer.SAME: "Same",
+    MedCheckAnswer.WORSE: "Worse",
+    MedCheckAnswer.ASLEEP: "I was asleep",
+}
+
+
+def _medicine(medicine: MedicationTaken) -> str:
+    dose = f" {mg(medicine.dose_mg)}" if medicine.dose_mg else ""
+    return f"{esc(medicine.name)}{dose}"
+
+
+def med_check_prompt(
+    kind: str, medicine: MedicationTaken, zone: ZoneInfo, scheduled_for: datetime
+) -> str:
+    taken = _clock(medicine.taken_at, zone, now=scheduled_for)
+    if asks_back(scheduled_for, medicine):
+        # the 2-hour moment fell in quiet hours: asked about, not woken for
+        moment = _clock(two_hours_after(medicine), zone, now=scheduled_for)
+        return (
+            f"💊 You took {_medicine(medicine)} at {taken}. How was your {_kind(kind)} "
+            f"2 h later, around {moment}? (I didn't want to wake you.)"
+        )
+    return f"💊 It's 2 h since your {_medicine(medicine)} ({taken}). How is your {_kind(kind)} now?"
+
+
+def med_check_rows(prompt_id: int, *, asleep: bool) -> Rows:
+    def b(answer: MedCheckAnswer) -> tuple[str, MedCheck]:
+        return MED_CHECK_LABELS[answer], MedCheck(answer, prompt_id)
+
+    rows = [
+        row(b(MedCheckAnswer.GONE), b(MedCheckAnswer.BETTER)),
+        row(b(MedCheckAnswer.SAME), b(MedCheckAnswer.WORSE)),
+    ]
+    if asleep:
+        rows.append(row(b(MedCheckAnswer.ASLEEP)))
+    return rows
+
+
+def med_check_noted(said: MedCheckAnswer, at: datetime, zone: ZoneInfo, now: datetime) -> str:
+    when = "" if abs(now - at) <= timedelta(minutes=30) else f" (for {_clock(at, zone, now=now)})"
+    if said is MedCheckAnswer.BETTER:
+        return f"👍 Noted: better{when}. Glad it's easing."
+    if said is MedCheckAnswer.SAME:
+        return f"Noted: no better yet{when}. I'll keep asking how it goes."
+    if said is MedCheckAnswer.WORSE:
+        return f"Noted: worse{when}. I'm sorry. I'll keep asking how it goes."
+    return ""
+
+
+MED_CHECK_ASLEEP = "Noted: you were asleep, so 2 h stays unknown. Let me ask how it is now."
+
+
 def recurrence_prompt(kind: str, ended_at: datetime, zone: ZoneInfo, now: datetime) -> str:
     return f"Your {_kind(kind)} ended {_clock(ended_at, zone, now=now)}. Did it come back since?"
 
@@ -137,6 +198,20 @@ def came_back(kind: str, first_min: int) -> str:
 
 
 NOT_BACK = "👍 Good to hear. Noted."
+
+# --- the MIDAS questionnaire, every 3 months ------------------------------------------------
+
+MIDAS_PROMPT = (
+    "📋 <b>How much do headaches get in your way?</b>\n"
+    "Every 3 months I ask the 5 MIDAS questions headache doctors use: days of work, "
+    "housework and family time lost to headaches. About a minute. The score goes in "
+    "your /summary and the /report for your clinician."
+)
+
+
+def midas_rows(prompt_id: int) -> Rows:
+    return [row(("Start", MidasStart(prompt_id)), ("Not this time", MidasLater(prompt_id)))]
+
 
 # --- morning check-in ------------------------------------------------------------------
 
@@ -230,12 +305,18 @@ class PromptLike(Protocol):
 
 
 def render(
-    prompt: PromptLike, user: User, attack: Attack | None, night: Sleep | None = None
+    prompt: PromptLike,
+    user: User,
+    attack: Attack | None,
+    *,
+    medicine: MedicationTaken | None = None,
+    night: Sleep | None = None,
 ) -> tuple[str, Rows]:
     """The text and buttons of a prompt, the same when sent and when redrawn after an answer.
 
-    A morning check-in for a night already partly recorded shows what it has
-    (ticked on its buttons); a tap changes only what it says.
+    `medicine`: the one a "did it help?" check asks about. A morning check-in for a
+    night already partly recorded (`night`) shows what it has, ticked on its
+    buttons; a tap changes only what it says.
     """
     zone = sch.zone_of(user.timezone)
     if prompt.kind in (PromptKind.DOSE, PromptKind.SNOOZE):
@@ -251,6 +332,10 @@ def render(
     if prompt.kind == PromptKind.RECURRENCE and attack is not None and attack.ended_at is not None:
         text = recurrence_prompt(attack.kind, attack.ended_at, zone, prompt.scheduled_for)
         return text, recurrence_rows(prompt.id)
+    if prompt.kind == PromptKind.MED_CHECK and attack is not None and medicine is not None:
+        text = med_check_prompt(attack.kind, medicine, zone, prompt.scheduled_for)
+        asleep = asks_back(prompt.scheduled_for, medicine)
+        return text, med_check_rows(prompt.id, asleep=asleep)
     if prompt.kind == PromptKind.MORNING:
         if night is not None and (known := sleep_known(night)):
             return (
@@ -258,18 +343,25 @@ def render(
                 morning_rows(prompt.id, night.quality, night.awakenings),
             )
         return MORNING_PROMPT, morning_rows(prompt.id, None, None)
+    if prompt.kind == PromptKind.MIDAS:
+        return MIDAS_PROMPT, midas_rows(prompt.id)
     raise ValueError(f"cannot render a {prompt.kind} prompt")
 
 
 def render_markup(
-    prompt: PromptLike, user: User, attack: Attack | None, night: Sleep | None = None
+    prompt: PromptLike,
+    user: User,
+    attack: Attack | None,
+    *,
+    medicine: MedicationTaken | None = None,
+    night: Sleep | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """`render` for the dispatcher, which sends what it is given.
 
     A prompt sent again because the process that first sent it died says so, so
     that a second copy reads naturally.
     """
-    text, rows = render(prompt, user, attack, night)
+    text, rows = render(prompt, user, attack, medicine=medicine, night=night)
     if getattr(prompt, "resent", False):
         text = f"{RESENT}\n{text}"
     return text, keyboard(rows)
@@ -283,7 +375,7 @@ def reply_view(
     prompt = answer.prompt
     if prompt is None or answer.answer is Answer.STALE:
         return TOAST_STALE, None, None
-    base, rows = render(prompt, user, answer.attack)
+    base, rows = render(prompt, user, answer.attack, medicine=answer.medicine)
     kind = prompt.kind
     if answer.answer is Answer.ALREADY:
         if kind == PromptKind.MORNING and answer.sleep is not None:
@@ -308,6 +400,13 @@ def reply_view(
         return TOAST_NOTED, joined(base, dose_snoozed(answer.snoozed_until, zone)), None
     notices = [notice_text(n) for n in answer.notices]
     logged = answer.logged
+    if kind == PromptKind.MED_CHECK:
+        if isinstance(logged, AttackEnded) and logged.attack.ended_at is not None:
+            return TOAST_NOTED, joined(base, attack_gone(logged.attack.ended_at, zone)), None
+        if isinstance(logged, PainLogged) and answer.said is not None:
+            line = med_check_noted(answer.said, logged.update.at, zone, now)
+            return TOAST_NOTED, joined(base, line), None
+        return TOAST_NOTED, joined(base, MED_CHECK_ASLEEP), None
     if isinstance(logged, DoseLogged):
         dose = logged.dose
         line = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import html
 from collections.abc import Iterable
 from datetime import date, datetime, time
@@ -26,9 +27,11 @@ def hhmm(at: time) -> str:
 COMMANDS: list[tuple[str, str]] = [
     ("start", "set up (time zone, dose, goals)"),
     ("summary", "is the magnesium helping? /summary 90d"),
+    ("calendar", "a month of headache days: /calendar october"),
     ("log", "your last entries, to fix or delete"),
     ("undo", "take back the last entry"),
     ("report", "PDF diary for your clinician"),
+    ("midas", "MIDAS: how much headaches get in your way"),
     ("settings", "all settings on one card"),
     ("dose", "dose plan: /dose 200mg 21:30"),
     ("timezone", "time zone: /timezone Europe/Berlin"),
@@ -105,7 +108,9 @@ HELP = (
     "• <i>took sumatriptan 50mg</i> · <i>pain now 3</i> · <i>migraine gone</i>\n"
     "• <i>mag 200</i> · <i>skipped magnesium</i>\n"
     "• <i>slept 6h, woke up twice</i> · <i>anxiety 6/10</i>\n\n"
-    "<b>See and fix</b>: /summary [7d|30d|90d|365d|all] · /report (PDF) · /log · /undo\n"
+    "<b>See and fix</b>: /summary [7d|30d|90d|365d|all] · /calendar [2026-10|october] · "
+    "/report (PDF) · /log · /undo\n"
+    "/midas: how much headaches get in your way (I ask every 3 months)\n"
     "<b>Settings</b>: /settings, or one message each:\n"
     "/timezone Europe/Berlin · /dose 200mg 21:30 · /dose off\n"
     "/followup 2h 4h · /quiet 23:00 07:00 · /morning 07:30 · /morning off\n"
@@ -126,6 +131,7 @@ USAGE = {
     "morning": "/morning 07:30  ·  /morning off",
     "capsule": "/capsule 120mg  (elemental magnesium in one capsule)",
     "summary": "/summary 7d  ·  30d  ·  90d  ·  365d  ·  all",
+    "calendar": "/calendar  ·  /calendar 2026-10  ·  /calendar october  ·  /calendar last",
 }
 
 
@@ -283,6 +289,16 @@ ASK_SETTING = {
     "morning": "Type the time for the morning check-in, e.g. <i>07:30</i>, or <i>off</i>.",
     "capsule": "How much magnesium is in one capsule? Type e.g. <i>120mg</i> (see the label).",
 }
+
+
+def calendar_caption(year: int, month: int) -> str:
+    name = f"{calendar_module.month_name[month]} {year}"
+    return (
+        f"Your headache calendar for {name}: dark red a migraine day, light red another "
+        "headache, the number the worst pain. /calendar 2026-10 or /calendar october for "
+        "another month."
+    )
+
 
 # --- buttons -----------------------------------------------------------------
 

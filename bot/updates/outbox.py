@@ -11,6 +11,7 @@ at most, so a person may see one reply twice, never none.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime
@@ -85,21 +86,38 @@ class Outbox:
         self.bot = bot
         self.clock = clock
         self.worker = worker
+        # One sender per chat at a time: a worker delivering a chat's replies and the
+        # heartbeat's sweep must not both send the same row (nor two replies out of order).
+        self._chats: dict[int, asyncio.Lock] = {}
+
+    def _lock(self, chat_id: int) -> asyncio.Lock:
+        if len(self._chats) > 10_000:  # forget idle chats
+            self._chats = {c: lock for c, lock in self._chats.items() if lock.locked()}
+        return self._chats.setdefault(chat_id, asyncio.Lock())
 
     async def deliver(self, chat_id: int | None = None) -> int:
         """Send what is due (of one chat, or all of this worker's); how many went out."""
-        now = self.clock.now()
-        async with self.sessions() as session:
-            rows = list(await outbox.due(session, self.worker, now, chat_id=chat_id))
+        if chat_id is None:
+            async with self.sessions() as session:
+                due = await outbox.due(session, self.worker, self.clock.now())
+            chats = list(dict.fromkeys(row.chat_id for row in due))
+        else:
+            chats = [chat_id]
         delivered = 0
-        stuck: set[int] = set()  # a chat whose earlier reply failed: keep its order
+        for chat in chats:
+            async with self._lock(chat):
+                delivered += await self._deliver_chat(chat)
+        return delivered
+
+    async def _deliver_chat(self, chat_id: int) -> int:
+        """A chat's due replies, in order; stops at one that must wait (to keep the order)."""
+        async with self.sessions() as session:
+            rows = list(await outbox.due(session, self.worker, self.clock.now(), chat_id=chat_id))
+        delivered = 0
         for row in rows:
-            if row.chat_id in stuck:
-                continue
-            if await self._send(row):
-                delivered += 1
-            else:
-                stuck.add(row.chat_id)
+            if not await self._send(row):
+                break
+            delivered += 1
         return delivered
 
     async def _send(self, row: OutboxMessage) -> bool:

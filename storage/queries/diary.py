@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
@@ -204,6 +204,28 @@ async def medicines_between(
             )
         )
     ).all()
+
+
+async def medicines_by_id(
+    session: AsyncSession, ids: Collection[int]
+) -> dict[int, MedicationTaken]:
+    """Medicines by id (the ones the "did it help?" checks being sent ask about)."""
+    if not ids:
+        return {}
+    found = await session.scalars(select(MedicationTaken).where(MedicationTaken.id.in_(ids)))
+    return {row.id: row for row in found.all()}
+
+
+async def medicines_since(
+    session: AsyncSession, user_id: int, since: datetime
+) -> Sequence[tuple[str, datetime, str]]:
+    """(name, taken_at, class) of every medicine taken from `since` on."""
+    rows = await session.execute(
+        select(MedicationTaken.name, MedicationTaken.taken_at, MedicationTaken.med_class).where(
+            MedicationTaken.user_id == user_id, MedicationTaken.taken_at >= since
+        )
+    )
+    return [(name, at, cls) for name, at, cls in rows.all()]
 
 
 # --- sleep, mood, periods --------------------------------------------------------------------

@@ -77,3 +77,75 @@ async def dose_prompt_near(
             .limit(1)
         )
     ).first()
+
+
+async def pending_of_attack(
+    session: AsyncSession, attack_id: int, kinds: Sequence[PromptKind]
+) -> Sequence[Prompt]:
+    """An attack's prompts of `kinds` not yet sent, earliest first."""
+    return (
+        await session.scalars(
+            select(Prompt)
+            .where(
+                Prompt.attack_id == attack_id,
+                Prompt.kind.in_(kinds),
+                Prompt.status == PromptStatus.PENDING,
+            )
+            .order_by(Prompt.scheduled_for, Prompt.id)
+        )
+    ).all()
+
+
+async def pending_of_user(
+    session: AsyncSession, user_id: int, kinds: Sequence[PromptKind]
+) -> Sequence[Prompt]:
+    """A person's prompts of `kinds` not yet sent."""
+    return (
+        await session.scalars(
+            select(Prompt).where(
+                Prompt.user_id == user_id,
+                Prompt.kind.in_(kinds),
+                Prompt.status == PromptStatus.PENDING,
+            )
+        )
+    ).all()
+
+
+async def cancel_pending(
+    session: AsyncSession,
+    outcome: str,
+    *,
+    kinds: Sequence[PromptKind],
+    user_id: int | None = None,
+    attack_id: int | None = None,
+    medication_id: int | None = None,
+) -> None:
+    """Cancel the pending prompts of `kinds` of one person, attack or medicine."""
+    query = update(Prompt).where(Prompt.kind.in_(kinds), Prompt.status == PromptStatus.PENDING)
+    if user_id is not None:
+        query = query.where(Prompt.user_id == user_id)
+    if attack_id is not None:
+        query = query.where(Prompt.attack_id == attack_id)
+    if medication_id is not None:
+        query = query.where(Prompt.medication_id == medication_id)
+    await session.execute(
+        query.values(status=PromptStatus.CANCELLED, outcome=outcome).execution_options(
+            synchronize_session="fetch"
+        )
+    )
+
+
+async def move_pending(
+    session: AsyncSession, from_attack: int, to_attack: int, kinds: Sequence[PromptKind]
+) -> None:
+    """Hand an attack's pending prompts of `kinds` to another (two attacks found to be one)."""
+    await session.execute(
+        update(Prompt)
+        .where(
+            Prompt.attack_id == from_attack,
+            Prompt.kind.in_(kinds),
+            Prompt.status == PromptStatus.PENDING,
+        )
+        .values(attack_id=to_attack)
+        .execution_options(synchronize_session="fetch")
+    )

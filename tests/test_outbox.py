@@ -1,0 +1,53 @@
+"""The outbox: each stored reply is sent once, in order, even when two senders meet."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import SystemClock
+from bot.updates.outbox import Outbox, payload
+from storage.models import OutboxMessage
+from storage.queries import outbox
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+class SlowBot:
+    """Takes a moment per send, so two senders overlap."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+
+    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> Any:
+        await asyncio.sleep(0.02)
+        self.sent.append((chat_id, text))
+        return SimpleNamespace(message_id=len(self.sent))
+
+
+async def test_a_worker_and_the_heartbeat_sweep_never_send_one_reply_twice(
+    sessions: Sessions,
+) -> None:
+    async with sessions.begin() as session:
+        for chat in (1, 2):
+            outbox.add(
+                session,
+                chat,
+                [payload(f"reply {n} to {chat}") for n in range(3)],
+                update_id=None,
+                worker="me",
+                now=datetime.now(UTC),
+            )
+    bot = SlowBot()
+    sender = Outbox(sessions, bot, SystemClock(), "me")  # type: ignore[arg-type]
+    # the worker delivers chat 1 while the heartbeat sweeps everything
+    await asyncio.gather(sender.deliver(1), sender.deliver(), sender.deliver(1))
+    assert sorted(bot.sent) == [(c, f"reply {n} to {c}") for c in (1, 2) for n in range(3)]
+    assert [text for chat, text in bot.sent if chat == 1] == [f"reply {n} to 1" for n in range(3)]
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
