@@ -228,3 +228,30 @@ async def clocked(tmp_path: Path) -> AsyncIterator[ClockedHarness]:
         await stop_bot(app)
         await reader.dispose()
         await emu.stop()
+
+
+# --- tiers -------------------------------------------------------------------------------
+# Every test is marked with its tier, so the fast one runs alone while you work:
+#   pytest -m unit        pure logic, seconds
+#   pytest -m database    use cases and queries on SQLite (and PostgreSQL when configured)
+#   pytest -m e2e         the real bot over HTTP through the Bot API emulator
+#   pytest -m processes   real `magbot` processes (run, demo, db upgrade, kill -9)
+PROCESS_MODULES = ("process", "demo", "time_travel", "fault", "kill", "workers")
+E2E_FIXTURES = {"harness", "emulator", "bot", "clocked"}
+DATABASE_FIXTURES = {"engine", "sessions"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.get_closest_marker(tier) for tier in ("unit", "database", "e2e", "processes")):
+            continue
+        module = item.module.__name__ if item.module else ""
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if any(word in module for word in PROCESS_MODULES):
+            item.add_marker(pytest.mark.processes)
+        elif fixtures & E2E_FIXTURES or "e2e" in module:
+            item.add_marker(pytest.mark.e2e)
+        elif fixtures & DATABASE_FIXTURES:
+            item.add_marker(pytest.mark.database)
+        else:
+            item.add_marker(pytest.mark.unit)
