@@ -532,3 +532,14 @@ def test_woke_up_at_an_hour_is_that_hour_in_the_morning() -> None:
 def test_bare_hours_from_and_to_today() -> None:
     attack = attack_of(read("headache from 9 to 11", "2026-11-12 16:00"))
     assert (attack.started_at, attack.ended_at) == (at("2026-11-12 09:00"), at("2026-11-12 11:00"))
+
+
+def test_a_list_of_medicines_on_a_named_day_keeps_that_day_past_and() -> None:
+    text = (
+        "migraine on 25 Nov from 2pm to 8pm, took ibuprofen 400mg at 15:10 and sumatriptan at 16:30"
+    )
+    attack = attack_of(read(text, "2026-11-30 18:00"))
+    assert [m.taken_at for m in attack.medications] == [
+        at("2026-11-25 15:10"),
+        at("2026-11-25 16:30"),
+    ]

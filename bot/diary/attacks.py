@@ -148,7 +148,12 @@ async def _new_attack(
     )
     journal.note(scope, EntryKind.ATTACK, attack.id)
     next_check = None
-    if attack.ended_at is None:
+    # "migraine on friday": a day gone by, no time, no end: a past attack, not one to ask about
+    past_day = (
+        "started_at" in entry.assumed
+        and scope.local(started).date() < scope.local(scope.sent_at).date()
+    )
+    if attack.ended_at is None and not past_day:
         next_check = await plan.schedule_first_followup(
             scope.session, scope.user, attack, scope.now
         )

@@ -175,7 +175,8 @@ def timezone_set(zone: str, written: str, local_now: datetime) -> str:
 def compound_note(pairs: list[tuple[float, float]]) -> str:
     """ "600 mg magnesium glycinate = 85 mg elemental" for a compound-weight label."""
     return "\n".join(
-        f"{mg(typed)} magnesium glycinate = {mg(elemental)} elemental" for typed, elemental in pairs
+        f"{mg(typed)} magnesium glycinate = {elemental:.0f} mg elemental"
+        for typed, elemental in pairs
     )
 
 

@@ -615,9 +615,8 @@ def find_times(
             return before[-1]
         if headings:
             return headings[0]
-        if only_day is not None and _TAKEN.search(
-            " ".join(_words_back(s, clause_start(pos), pos, 8))
-        ):
+        # "took ibuprofen at 15:10 and sumatriptan at 16:30": the list goes on past "and"
+        if only_day is not None and _TAKEN.search(" ".join(_words_back(s, 0, pos, 10))):
             return only_day
         return None
 
