@@ -40,7 +40,9 @@ MAX_ATTEMPTS = 3
 MAX_DEATHS = 5
 RETRY_IN = timedelta(seconds=2)  # a failed update's next try
 UNREACHABLE_RETRY = timedelta(seconds=5)
-IDLE_POLL = 0.25  # seconds: how often an idle worker looks for updates other processes stored
+# How often an idle worker looks for updates another process stored (PostgreSQL); with
+# SQLite there is no other process: this one's intake wakes it, the look is a safety net.
+IDLE_POLL = {"postgresql": 0.5, "sqlite": 5.0}
 
 
 class Workers:
@@ -69,6 +71,7 @@ class Workers:
         self._stopping = False
         self._loop_task: asyncio.Task[None] | None = None
         self._claim_failed = False
+        self._idle_poll = IDLE_POLL.get(sessions.kw["bind"].dialect.name, 0.5)
 
     def start(self) -> None:
         self._loop_task = asyncio.create_task(self._run(), name="magbot-workers")
@@ -109,8 +112,9 @@ class Workers:
                 self.active[item.update_id] = task
             if claimed and len(claimed) == free:
                 await self._sleep(None)  # full: the next finished update wakes us
-            elif not claimed:
-                await self._sleep(IDLE_POLL)
+            else:
+                # all there was is in hand: new updates or a finished one wake us
+                await self._sleep(self._idle_poll)
 
     async def _sleep(self, seconds: float | None) -> None:
         with contextlib.suppress(TimeoutError):
