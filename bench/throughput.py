@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
@@ -39,7 +40,7 @@ from bot.app import build_application, start_embedded, stop_embedded
 from bot.config import Settings
 from bot.emulator.core import EmulatorEvent
 from bot.emulator.server import BotApiEmulator
-from storage.db import make_engine, upgrade
+from storage.db import make_engine, normalise_url, upgrade
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 CHECKINS = (
@@ -167,19 +168,20 @@ class Round:
 
 @asynccontextmanager
 async def database(url: str | None, folder: Path) -> AsyncIterator[str]:
-    """A fresh database for one run: a SQLite file, or a new PostgreSQL schema."""
+    """A fresh database for one run: a SQLite file, or a new PostgreSQL database."""
     if url is None:
         yield f"sqlite+aiosqlite:///{folder / f'{uuid.uuid4().hex}.db'}"
         return
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(url)
-    async with admin.begin() as conn:
-        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin_url = normalise_url(url)
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        async with admin.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         await admin.dispose()
 
 
