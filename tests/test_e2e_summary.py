@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from storage.models import USER_TABLES, Prompt, User
+from storage.models import USER_TABLES, InboxUpdate, Prompt, User
 from tests.conftest import USER, Harness
 from tests.diarygen import generate
 from tests.seed import seed_diary
@@ -102,8 +102,16 @@ async def test_delete_erases_every_row_of_the_person_and_only_theirs(harness: Ha
         pending = await s.scalar(
             select(func.count()).select_from(Prompt).where(Prompt.user_id == USER)
         )
+        # what they wrote is gone from the inbox too: only the erasing tap's own row is
+        # left, handled and emptied
+        inbox = (
+            await s.execute(
+                select(InboxUpdate.status, InboxUpdate.payload).where(InboxUpdate.chat_id == USER)
+            )
+        ).all()
     assert theirs == 1
     assert pending == 0
+    assert inbox == [("done", None)]
     harness.emu.assert_no_failed_calls()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.diary.scope import Scope
 from bot.domain.export import build_export
-from storage.queries import users
+from storage.queries import inbox, outbox, users
 
 
 async def export(scope: Scope) -> bytes:
@@ -14,5 +14,8 @@ async def export(scope: Scope) -> bytes:
 
 
 async def erase(scope: Scope) -> None:
-    """Every row of the person, their settings and pending prompts included."""
+    """Every row of the person: their settings, pending prompts, and what they wrote that
+    still waits in the inbox or the outbox."""
     await users.delete_user_data(scope.session, scope.user.id)
+    await inbox.erase_chat(scope.session, scope.user.chat_id, keep=scope.group)
+    await outbox.erase_chat(scope.session, scope.user.chat_id)

@@ -217,6 +217,11 @@ async def forget(session: AsyncSession, handled_before: datetime) -> None:
     )
 
 
-async def erase_chat(session: AsyncSession, chat_id: int) -> None:
-    """A person's updates, for /delete (a failed one still holds what they wrote)."""
-    await session.execute(delete(InboxUpdate).where(InboxUpdate.chat_id == chat_id))
+async def erase_chat(session: AsyncSession, chat_id: int, *, keep: int | None = None) -> None:
+    """A person's updates, for /delete (a failed one still holds what they wrote); `keep`:
+    the one being handled, marked done (and emptied) with the erasure itself."""
+    await session.execute(
+        delete(InboxUpdate).where(
+            InboxUpdate.chat_id == chat_id, InboxUpdate.update_id != (keep or -1)
+        )
+    )
