@@ -135,7 +135,7 @@ def test_fill_starts_with_a_marked_example_diary_that_summary_and_report_show(
     assert "responder" in summary
     assert "Before → on magnesium: sleep" in summary
     assert "Triptans" in summary or "triptans" in summary
-    assert "Side effects: diarrhea 1, stomach upset 1" in summary
+    assert "Side effects: diarrhea 1, upset stomach 1" in summary  # the reply's words
     files = tmp_path / "magbot-demo-example-files"
     assert (files / "chart-1.png").stat().st_size > 20_000, "a chart with something on it"
     assert (files / "magbot-report-2025-06-01.pdf").read_bytes().startswith(b"%PDF")

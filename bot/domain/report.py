@@ -31,6 +31,7 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 from PIL import Image
 
+from bot.domain import codes
 from bot.domain import overuse as ou
 from bot.domain.chart import render_chart
 from bot.domain.diary import Diary
@@ -553,8 +554,8 @@ def _attack_table(pdf: FPDF, rows: Sequence[AttackRow]) -> None:
             + (" (headache)" if r.kind == "headache" else ""),
             _hours(r.duration_h),
             "–" if r.peak is None else str(r.peak),
-            ", ".join(s.replace("_", " ") for s in r.symptoms),
-            ", ".join(t.replace("_", " ") for t in r.triggers),
+            ", ".join(codes.word(s) for s in r.symptoms),
+            ", ".join(codes.word(t) for t in r.triggers),
             ", ".join(r.medicines),
             "–" if r.response is None else r.response.label,
         ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from html import escape
 
+from bot.domain import codes
 from bot.domain import overuse as ou
 from bot.domain.medicines import MedClass
 from bot.domain.midas import Midas
@@ -85,7 +86,7 @@ def class_name(cls: MedClass) -> str:
 
 def code_name(code: str) -> str:
     """A trigger, symptom or side-effect code in words, escaped."""
-    return escape(code.replace("_", " "))
+    return escape(codes.word(code))
 
 
 # ---------------------------------------------------------------- shared words
@@ -145,7 +146,7 @@ def response_text(counts: ResponseCounts) -> str:
 
 def factor_name(code: str) -> str:
     """A trigger code in words (plain, unescaped)."""
-    return code.replace("_", " ")
+    return codes.word(code)
 
 
 LINK_WORDS: dict[Link, str] = {

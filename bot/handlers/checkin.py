@@ -27,7 +27,7 @@ from bot.ui import texts
 from bot.ui.callbacks import pattern, unpack
 from bot.ui.checkin import attack_rows, checkin_reply, logged_text
 from bot.ui.prompts import BAD_AMOUNT
-from bot.ui.settings import continue_offer
+from bot.ui.settings import continue_offer, refused
 
 # Telegram caps a user's message at 4096 characters; anything longer (a forwarded
 # essay through another client) is cut so the parser stays fast.
@@ -64,6 +64,9 @@ async def on_text(update: Update, ctx: Context) -> None:
                 if not entries and (hint := _open_question_hint(scope)) is not None:
                     # neither a check-in nor a valid answer: say what the question wants
                     outs = [(hint, None)]
+                elif not entries and (step := scope.user.onboarding_step) is not None:
+                    # a question answered by tapping: ask it again, its buttons in view
+                    outs = refused(scope.user, step, "I need a tap on one of the buttons")
         # queued on the scope: stored with what they confirm, sent once it commits
         for message_id, new_text in edits:
             await edit_sent(update, message_id, new_text)

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.diary import results as r
+from bot.domain.codes import SIDE_EFFECT_WORDS, SYMPTOM_WORDS, TRIGGER_WORDS
 from bot.domain.medicines import MedClass
 from bot.domain.overuse import Level
 from bot.domain.safety import UPPER_LIMIT_MG
@@ -29,47 +30,10 @@ from storage.models import (
     Sleep,
 )
 
-SYMPTOM_LABELS = {
-    "throbbing": "throbbing",
-    "one_sided": "one-sided",
-    "nausea": "nausea",
-    "vomiting": "vomiting",
-    "light_sensitivity": "light hurts",
-    "sound_sensitivity": "sound hurts",
-    "smell_sensitivity": "smells hurt",
-    "aura": "aura",
-    "dizziness": "dizzy",
-    "neck_pain": "neck pain",
-    "fatigue": "tired",
-}
-TRIGGER_LABELS = {
-    "stress": "stress",
-    "menstruation": "period",
-    "chocolate": "chocolate",
-    "cheese": "cheese",
-    "processed_meat": "processed meat",
-    "msg": "MSG",
-    "alcohol": "alcohol",
-    "caffeine": "caffeine",
-    "dehydration": "too little water",
-    "poor_sleep": "poor sleep",
-    "oversleep": "overslept",
-    "skipped_meal": "skipped meal",
-    "weather": "weather",
-    "bright_light": "bright light",
-    "screen_time": "screens",
-    "strong_smell": "strong smell",
-    "exercise": "exercise",
-}
-SIDE_EFFECT_LABELS = {
-    "diarrhea": "diarrhea",
-    "stomach_upset": "upset stomach",
-    "nausea": "nausea",
-    "drowsiness": "drowsiness",
-}
-
-
-# "Did it help?" answers, as they read in a line about the attack.
+# One spelling per code everywhere (the summary and the report use the same words).
+SYMPTOM_LABELS = SYMPTOM_WORDS
+TRIGGER_LABELS = TRIGGER_WORDS
+SIDE_EFFECT_LABELS = SIDE_EFFECT_WORDS
 RELIEF_WORDS = {"better": "better", "same": "no better", "worse": "worse"}
 
 
