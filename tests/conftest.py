@@ -232,7 +232,7 @@ async def clocked(tmp_path: Path) -> AsyncIterator[ClockedHarness]:
 
 # --- tiers -------------------------------------------------------------------------------
 # Every test is marked with its tier, so the fast one runs alone while you work:
-#   pytest -m unit        pure logic, seconds
+#   pytest -m unit -n 0   pure logic, seconds
 #   pytest -m database    use cases and queries on SQLite (and PostgreSQL when configured)
 #   pytest -m e2e         the real bot over HTTP through the Bot API emulator
 #   pytest -m processes   real `magbot` processes (run, demo, db upgrade, kill -9)

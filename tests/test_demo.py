@@ -32,6 +32,8 @@ TIMEOUT = 30  # seconds for one demo run; each takes a few
 def _env(**extra: str) -> dict[str, str]:
     """The test's environment without any MAGBOT_* setting, plus `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAGBOT_")}
+    # the demo wraps lines to the terminal's width: one width, whoever runs the tests
+    env["COLUMNS"] = "100"
     env.update(extra)
     return env
 
