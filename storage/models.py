@@ -413,15 +413,6 @@ class Worker(Base):
     seen_at: Mapped[datetime] = mapped_column(index=True)
 
 
-class ProcessedUpdate(Base):
-    """Telegram update ids already handled, so a redelivered update stores nothing twice."""
-
-    __tablename__ = "processed_update"
-
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at: Mapped[datetime] = mapped_column(index=True)
-
-
 # Tables that hold a person's data, for export and erasure (privacy, DESIGN §8).
 USER_TABLES: tuple[type[Base], ...] = (
     User,

@@ -26,7 +26,7 @@ from bot.scheduling import plan, wake
 from bot.scheduling.dispatch import Dispatcher
 from bot.ui.prompts import render_markup
 from storage.db import make_sessionmaker, upgrade
-from storage.models import Attack, ProcessedUpdate, Prompt, User, Worker
+from storage.models import Attack, Prompt, User, Worker
 from storage.queries import users as queries
 from storage.queries import workers
 from tests.conftest import postgres_schema
@@ -286,16 +286,6 @@ async def test_morning_question_stops_capturing_typed_text_after_three_hours(
         later = clock.now() + timedelta(hours=3, minutes=1)
         assert await plan.forget_stale_morning_questions(session, later) == 1
     assert (await get_user(sessions)).awaiting is None
-
-
-async def test_old_processed_update_ids_are_forgotten_after_a_week(sessions: Sessions) -> None:
-    async with sessions.begin() as session:
-        session.add(ProcessedUpdate(update_id=1, processed_at=MONDAY - timedelta(days=8)))
-        session.add(ProcessedUpdate(update_id=2, processed_at=MONDAY - timedelta(days=1)))
-    async with sessions.begin() as session:
-        await plan.delete_old_updates(session, MONDAY)
-    async with sessions() as session:
-        assert list((await session.scalars(select(ProcessedUpdate.update_id))).all()) == [2]
 
 
 async def test_prompt_left_sending_by_a_dead_process_is_sent_once_more_then_given_up(

@@ -29,7 +29,7 @@ from storage.models import (
     Sleep,
     User,
 )
-from storage.queries import updates, users
+from storage.queries import inbox, users
 
 NOW = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
 
@@ -37,7 +37,11 @@ NOW = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
 async def test_migrations_create_every_table(engine: AsyncEngine) -> None:
     async with engine.connect() as conn:
         names = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
-    expected = {model.__tablename__ for model in USER_TABLES} | {"processed_update"}
+    expected = {model.__tablename__ for model in USER_TABLES} | {
+        "inbox_update",
+        "outbox_message",
+        "worker",
+    }
     assert expected <= names
     assert "alembic_version" in names
 
@@ -98,12 +102,19 @@ async def test_a_prompt_is_unique_per_user_kind_and_time(
             s.add(Prompt(user_id=1, kind="dose", scheduled_for=NOW))
 
 
-async def test_an_update_id_is_claimed_once(sessions: async_sessionmaker[AsyncSession]) -> None:
+async def test_a_redelivered_update_is_stored_once_and_handled_ones_are_forgotten_later(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     async with sessions.begin() as s:
-        assert await updates.claim_update(s, 77, NOW) is True
-        assert await updates.claim_update(s, 77, NOW) is False
-        await updates.release_update(s, 77)
-        assert await updates.claim_update(s, 77, NOW) is True
+        assert await inbox.store(s, [(77, 1, {"update_id": 77})], NOW) == 1
+        assert await inbox.store(s, [(77, 1, {"update_id": 77}), (78, 1, {})], NOW) == 1
+    async with sessions.begin() as s:
+        [claimed] = await inbox.claim(s, "w", NOW, timedelta(seconds=30), 10)  # one per chat
+        assert claimed.update_id == 77
+        assert await inbox.finish(s, 77, "w", NOW - timedelta(days=8))
+    async with sessions.begin() as s:
+        await inbox.forget(s, NOW - timedelta(days=7))
+        assert await inbox.last_update_id(s) == 78  # 77 forgotten, 78 still waiting
 
 
 async def test_deleting_a_user_erases_every_row_in_every_table(

@@ -19,19 +19,18 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from bot.domain import midas as midas_form
 from bot.domain import schedule as sch
 from bot.domain.diary import GOAL_MIGRAINE
 from bot.scheduling import wake
 from storage.enums import Awaiting, PromptKind, PromptStatus
-from storage.models import Attack, ProcessedUpdate, Prompt, User, Worker
+from storage.models import Attack, Prompt, User
+from storage.queries import diary as diary_rows
 from storage.queries import midas as midas_rows
 from storage.queries import prompts as prompt_rows
+from storage.queries import users as user_rows
 
 MATERIALISE_CHUNK = 500
 PROCESSED_UPDATE_TTL = timedelta(days=7)
@@ -91,30 +90,7 @@ async def insert_prompts(session: AsyncSession, rows: list[dict[str, Any]]) -> N
     """
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(Prompt)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["user_id", "kind", "scheduled_for"],
-        set_={
-            "status": "pending",
-            "amount_mg": stmt.excluded.amount_mg,
-            "attack_id": stmt.excluded.attack_id,
-            "medication_id": stmt.excluded.medication_id,
-            "claimed_at": None,
-            "claimed_by": None,
-            "sent_at": None,
-            "message_id": None,
-            "answered_at": None,
-            "outcome": None,
-        },
-        where=Prompt.status == "cancelled",
-    )
-    full = [
-        {"amount_mg": None, "attack_id": None, "medication_id": None, **row, "status": "pending"}
-        for row in rows
-    ]
-    await session.execute(stmt, full)
+    await prompt_rows.insert(session, rows)
     wake.note(session, min(row["scheduled_for"] for row in rows))
 
 
@@ -135,18 +111,12 @@ async def replan_user(session: AsyncSession, user: User, now: datetime) -> None:
     wanted: dict[tuple[str, datetime], float | None] = dict(
         planned(user, now - lookback, now + sch.HORIZON)
     )
-    existing = (
-        await session.scalars(
-            select(Prompt).where(
-                Prompt.user_id == user.id,
-                Prompt.kind.in_(PLANNED_PROMPTS),
-                Prompt.scheduled_for > now - lookback,
-            )
-        )
-    ).all()
+    existing = await prompt_rows.of_user_since(session, user.id, PLANNED_PROMPTS, now - lookback)
     if wants_midas(user):
         # A MIDAS prompt already planned stays where it is; else the next slot, if due.
-        kept = [p for p in existing if p.kind == PromptKind.MIDAS and p.status == "pending"]
+        kept = [
+            p for p in existing if p.kind == PromptKind.MIDAS and p.status == PromptStatus.PENDING
+        ]
         if kept:
             wanted.update({(PromptKind.MIDAS, p.scheduled_for): None for p in kept})
         else:
@@ -158,12 +128,12 @@ async def replan_user(session: AsyncSession, user: User, now: datetime) -> None:
     for prompt in existing:
         key = (prompt.kind, prompt.scheduled_for)
         if key not in wanted:
-            if prompt.status == "pending":
-                prompt.status, prompt.outcome = "cancelled", "replanned"
+            if prompt.status == PromptStatus.PENDING:
+                prompt.status, prompt.outcome = PromptStatus.CANCELLED, "replanned"
             continue
-        if prompt.status == "pending":
+        if prompt.status == PromptStatus.PENDING:
             prompt.amount_mg = wanted[key]
-        if prompt.status != "cancelled":
+        if prompt.status != PromptStatus.CANCELLED:
             settled.add(key)
     await session.flush()
     await insert_prompts(
@@ -188,24 +158,14 @@ async def _replan_followups(session: AsyncSession, user: User, now: datetime) ->
     block) gets its next follow-up back.
     """
     zone, quiet = sch.zone_of(user.timezone), quiet_of(user)
-    pending = (
-        await session.scalars(
-            select(Prompt).where(
-                Prompt.user_id == user.id, Prompt.kind == sch.FOLLOWUP, Prompt.status == "pending"
-            )
-        )
-    ).all()
+    pending = await prompt_rows.pending_of_user(session, user.id, (PromptKind.FOLLOWUP,))
     for prompt in pending:
-        attack = await session.get(Attack, prompt.attack_id) if prompt.attack_id else None
+        attack = None
+        if prompt.attack_id is not None:
+            attack = await diary_rows.owned(session, Attack, user.id, prompt.attack_id)
         if attack is None:
             continue
-        asked_before = await session.scalar(
-            select(func.max(Prompt.scheduled_for)).where(
-                Prompt.attack_id == attack.id,
-                Prompt.kind == sch.FOLLOWUP,
-                Prompt.status.in_(("sent", "answered")),
-            )
-        )
+        asked_before = await prompt_rows.last_asked(session, attack.id, PromptKind.FOLLOWUP)
         # Reckoned from when the attack was logged and from the last question, not from
         # now: replanning for another setting leaves a follow-up where it was.
         if asked_before is None:
@@ -217,19 +177,11 @@ async def _replan_followups(session: AsyncSession, user: User, now: datetime) ->
                 asked_before, asked_before, attack.started_at, every, zone, quiet
             )
         if wanted is None:
-            prompt.status, prompt.outcome = "cancelled", "72 h"
+            prompt.status, prompt.outcome = PromptStatus.CANCELLED, "72 h"
         elif wanted != prompt.scheduled_for:
             prompt.scheduled_for = wanted
             wake.note(session, wanted)
-    attacks = (
-        await session.scalars(
-            select(Attack).where(
-                Attack.user_id == user.id,
-                Attack.ended_at.is_(None),
-                Attack.started_at > now - sch.FOLLOWUP_LIMIT,
-            )
-        )
-    ).all()
+    attacks = await diary_rows.open_attacks(session, user.id, now - sch.FOLLOWUP_LIMIT)
     # an attack waiting for its "did it help?" check has its next question already
     checks = await prompt_rows.pending_of_user(session, user.id, (PromptKind.MED_CHECK,))
     covered = {p.attack_id for p in (*pending, *checks)}
@@ -241,17 +193,7 @@ async def _replan_followups(session: AsyncSession, user: User, now: datetime) ->
 async def _continue_followups(
     session: AsyncSession, user: User, attack: Attack, now: datetime
 ) -> None:
-    history = (
-        await session.scalars(
-            select(Prompt)
-            .where(
-                Prompt.attack_id == attack.id,
-                Prompt.kind == sch.FOLLOWUP,
-                Prompt.status != "cancelled",  # a slot cancelled by /pause was never a slot
-            )
-            .order_by(Prompt.scheduled_for.desc())
-        )
-    ).all()
+    history = await prompt_rows.history(session, attack.id, PromptKind.FOLLOWUP)
     if unanswered_in_a_row(history) >= sch.UNANSWERED_LIMIT:
         return
     zone, quiet = sch.zone_of(user.timezone), quiet_of(user)
@@ -286,9 +228,9 @@ def unanswered_in_a_row(newest_first: list[Prompt] | Any) -> int:
     """How many of the latest delivered follow-ups went unanswered, newest first."""
     count = 0
     for prompt in newest_first:
-        if prompt.status == "answered":
+        if prompt.status == PromptStatus.ANSWERED:
             break
-        if prompt.status == "sent":
+        if prompt.status == PromptStatus.SENT:
             count += 1
     return count
 
@@ -327,16 +269,10 @@ async def schedule_followups(
     if attack.id is None:
         await session.flush()
     # a pending "did it help?" check stands in for the next follow-up
-    already = await session.scalar(
-        select(Prompt.id)
-        .where(
-            Prompt.attack_id == attack.id,
-            Prompt.kind.in_((sch.FOLLOWUP, PromptKind.MED_CHECK)),
-            Prompt.status == "pending",
-        )
-        .limit(1)
+    already = await prompt_rows.pending_of_attack(
+        session, attack.id, (PromptKind.FOLLOWUP, PromptKind.MED_CHECK)
     )
-    if already is None:
+    if not already:
         await _continue_followups(session, user, attack, now)
 
 
@@ -345,15 +281,8 @@ async def cancel_followups(session: AsyncSession, attack_id: int) -> None:
 
     Called when it ended (close_attack then plans a new recurrence check) or was undone.
     """
-    await session.execute(
-        update(Prompt)
-        .where(
-            Prompt.attack_id == attack_id,
-            Prompt.kind.in_(ATTACK_PROMPTS),
-            Prompt.status == "pending",
-        )
-        .values(status="cancelled", outcome="attack over")
-        .execution_options(synchronize_session="fetch")
+    await prompt_rows.cancel_pending(
+        session, "attack over", kinds=ATTACK_PROMPTS, attack_id=attack_id
     )
 
 
@@ -361,12 +290,7 @@ async def cancel_attack_prompts(
     session: AsyncSession, attack_id: int, kinds: tuple[str, ...]
 ) -> None:
     """Cancel an attack's pending prompts of `kinds` (an undone end takes back its check)."""
-    await session.execute(
-        update(Prompt)
-        .where(Prompt.attack_id == attack_id, Prompt.kind.in_(kinds), Prompt.status == "pending")
-        .values(status="cancelled", outcome="undone")
-        .execution_options(synchronize_session="fetch")
-    )
+    await prompt_rows.cancel_pending(session, "undone", kinds=kinds, attack_id=attack_id)
 
 
 async def schedule_recurrence_check(
@@ -379,15 +303,8 @@ async def schedule_recurrence_check(
     when = sch.recurrence_check(attack.ended_at, zone, quiet)
     if sch.is_stale(sch.RECURRENCE, when, now, None):
         return  # an end logged days later: the question would come too late
-    await session.execute(
-        update(Prompt)
-        .where(
-            Prompt.attack_id == attack.id,
-            Prompt.kind == sch.RECURRENCE,
-            Prompt.status == "pending",
-        )
-        .values(status="cancelled", outcome="replanned")
-        .execution_options(synchronize_session="fetch")
+    await prompt_rows.cancel_pending(
+        session, "replanned", kinds=(PromptKind.RECURRENCE,), attack_id=attack.id
     )
     await insert_prompts(
         session,
@@ -548,12 +465,7 @@ async def cancel_midas_prompts(session: AsyncSession, user_id: int, outcome: str
 
 async def cancel_all(session: AsyncSession, user_id: int) -> None:
     """Cancel every pending prompt of a user (pause, block, delete)."""
-    await session.execute(
-        update(Prompt)
-        .where(Prompt.user_id == user_id, Prompt.status == "pending")
-        .values(status="cancelled", outcome="cancelled")
-        .execution_options(synchronize_session="fetch")
-    )
+    await prompt_rows.cancel_pending(session, "cancelled", kinds=tuple(PromptKind), user_id=user_id)
 
 
 # --- housekeeping ------------------------------------------------------------------
@@ -569,29 +481,13 @@ async def materialise_all(session: AsyncSession, now: datetime) -> int:
     last_id: int | None = None
     end = now + sch.HORIZON
     while True:
-        query = (
-            select(User)
-            .where(User.active.is_(True), User.paused.is_(False))
-            .order_by(User.id)
-            .limit(MATERIALISE_CHUNK)
-            .options(selectinload(User.dose_plan))
-        )
-        if last_id is not None:
-            query = query.where(User.id > last_id)
-        users = (await session.scalars(query)).all()
+        users = await user_rows.prompted(session, last_id, MATERIALISE_CHUNK)
         if not users:
             return inserted
         last_id = users[-1].id
-        existing = {
-            (uid, kind, when)
-            for uid, kind, when in await session.execute(
-                select(Prompt.user_id, Prompt.kind, Prompt.scheduled_for).where(
-                    Prompt.user_id.in_([u.id for u in users]),
-                    Prompt.kind.in_(PLANNED_PROMPTS),
-                    Prompt.scheduled_for > now,
-                )
-            )
-        }
+        existing = await prompt_rows.slots_after(
+            session, [u.id for u in users], PLANNED_PROMPTS, now
+        )
         rows = [
             {"user_id": user.id, "kind": kind, "scheduled_for": when, "amount_mg": amount}
             for user in users
@@ -633,25 +529,9 @@ async def recover_dead_claims(session: AsyncSession, now: datetime, alive_since:
     kills its sender cannot loop. A claim younger than `CLAIM_GRACE` is left to
     its claimer, which may just not have beaten yet.
     """
-    alive = select(Worker.name).where(Worker.seen_at >= alive_since)
-    dead = and_(
-        Prompt.status == PromptStatus.SENDING,
-        Prompt.claimed_at < now - CLAIM_GRACE,
-        or_(Prompt.claimed_by.is_(None), Prompt.claimed_by.not_in(alive)),
+    return await prompt_rows.recover_dead_claims(
+        session, now - CLAIM_GRACE, alive_since, reclaimed=RECLAIMED
     )
-    missed = await session.execute(
-        update(Prompt)
-        .where(dead, Prompt.outcome == RECLAIMED)
-        .values(status=PromptStatus.MISSED, outcome="sender died")
-        .execution_options(synchronize_session=False)
-    )
-    requeued = await session.execute(
-        update(Prompt)
-        .where(dead, or_(Prompt.outcome.is_(None), Prompt.outcome != RECLAIMED))
-        .values(status=PromptStatus.PENDING, claimed_by=None, claimed_at=None, outcome=RECLAIMED)
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(missed, "rowcount", 0) or 0) + int(getattr(requeued, "rowcount", 0) or 0)
 
 
 async def expire_stale(session: AsyncSession, now: datetime) -> int:
@@ -662,61 +542,26 @@ async def expire_stale(session: AsyncSession, now: datetime) -> int:
     """
     total = 0
     for kind, grace in sch.GRACE.items():
-        result = await session.execute(
-            update(Prompt)
-            .where(
-                Prompt.status == "pending",
-                Prompt.kind == kind,
-                Prompt.scheduled_for <= now - grace,
-            )
-            .values(status="missed", outcome="expired")
-            .execution_options(synchronize_session=False)
-        )
-        total += int(getattr(result, "rowcount", 0) or 0)
+        total += await prompt_rows.expire_pending(session, kind, now - grace)
     return total
 
 
 async def forget_stale_morning_questions(session: AsyncSession, now: datetime) -> int:
     """Stop reading typed messages as last night's sleep hours after the morning question."""
-    waiting = (
-        await session.execute(
-            select(User.id, User.awaiting).where(User.awaiting.like(Awaiting.MORNING.pattern()))
-        )
-    ).all()
-    asked = {uid: int(tag[8:]) for uid, tag in waiting if tag and tag[8:].isdigit()}
+    pattern = Awaiting.MORNING.pattern()
+    waiting = await user_rows.waiting_for(session, pattern)
+    asked = {uid: int(ref) for uid, tag in waiting if (ref := tag.partition(":")[2]).isdigit()}
     if not asked:
         return 0
-    fresh = set(
-        await session.scalars(
-            select(Prompt.id).where(
-                Prompt.id.in_(asked.values()),
-                Prompt.scheduled_for > now - sch.MORNING_TYPED_ANSWER,
-            )
-        )
+    fresh = await prompt_rows.due_after(
+        session, list(asked.values()), now - sch.MORNING_TYPED_ANSWER
     )
     stale = [uid for uid, pid in asked.items() if pid not in fresh]
     if stale:
-        await session.execute(
-            update(User)
-            .where(User.id.in_(stale), User.awaiting.like(Awaiting.MORNING.pattern()))
-            .values(awaiting=None)
-            .execution_options(synchronize_session=False)
-        )
+        await user_rows.stop_waiting(session, stale, pattern)
     return len(stale)
-
-
-async def delete_old_updates(session: AsyncSession, now: datetime) -> None:
-    """Forget processed update ids after a week: Telegram redelivers within a day at most."""
-    await session.execute(
-        delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < now - PROCESSED_UPDATE_TTL)
-    )
 
 
 async def next_due(session: AsyncSession) -> datetime | None:
     """When the earliest pending prompt is due."""
-    return await session.scalar(
-        select(Prompt.scheduled_for)
-        .where(Prompt.status == "pending")
-        .order_by(Prompt.scheduled_for)
-        .limit(1)
-    )
+    return await prompt_rows.next_due(session)

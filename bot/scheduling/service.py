@@ -8,8 +8,8 @@ Two in-memory jobs, nothing pickled, so a restart rebuilds everything from the
   transaction commits a prompt due sooner: see `wake`);
 - "housekeeping" every 30 min: materialise the next 48 h of dose and morning
   prompts, expire pending prompts past their grace, stop treating typed text
-  as the answer to a morning question hours old, forget processed update ids
-  older than a week.
+  as the answer to a morning question hours old (handled updates are forgotten
+  by the heartbeat: bot.updates.heartbeat).
 
 APScheduler runs on real time; the bot's clock (FakeClock in tests) decides
 what is due, so a wake time is turned into a delay on the bot's clock first.
@@ -165,7 +165,6 @@ class PromptScheduler:
             async with self.sessions.begin() as session:
                 expired = await plan.expire_stale(session, now)
                 await plan.forget_stale_morning_questions(session, now)
-                await plan.delete_old_updates(session, now)
         except Exception:
             log.exception("housekeeping failed")
             return

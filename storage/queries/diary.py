@@ -69,6 +69,17 @@ async def open_attack(session: AsyncSession, user_id: int, at: datetime) -> Atta
     ).first()
 
 
+async def open_attacks(session: AsyncSession, user_id: int, since: datetime) -> Sequence[Attack]:
+    """A person's attacks not ended that started after `since`."""
+    return (
+        await session.scalars(
+            select(Attack).where(
+                Attack.user_id == user_id, Attack.ended_at.is_(None), Attack.started_at > since
+            )
+        )
+    ).all()
+
+
 def _covers(at: datetime) -> ColumnElement[bool]:
     return and_(
         Attack.started_at <= at,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import PromptKind, PromptStatus
-from storage.models import Prompt
+from storage.models import Prompt, Worker
 
 OPEN = (PromptStatus.SENDING, PromptStatus.SENT)  # a prompt that can still be answered
 
@@ -115,7 +117,7 @@ async def cancel_pending(
     session: AsyncSession,
     outcome: str,
     *,
-    kinds: Sequence[PromptKind],
+    kinds: Sequence[str],
     user_id: int | None = None,
     attack_id: int | None = None,
     medication_id: int | None = None,
@@ -149,3 +151,182 @@ async def move_pending(
         .values(attack_id=to_attack)
         .execution_options(synchronize_session="fetch")
     )
+
+
+# --- planning --------------------------------------------------------------------------
+
+
+async def insert(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert pending prompts once each (unique user+kind+scheduled_for).
+
+    A slot that exists is left as it is (two processes materialising the same
+    day, a double tap on Snooze), unless it was cancelled: a slot wanted again
+    (after /resume, or a setting changed back) becomes pending again.
+    """
+    dialect = session.get_bind().dialect.name
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Prompt)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["user_id", "kind", "scheduled_for"],
+        set_={
+            "status": PromptStatus.PENDING,
+            "amount_mg": stmt.excluded.amount_mg,
+            "attack_id": stmt.excluded.attack_id,
+            "medication_id": stmt.excluded.medication_id,
+            "claimed_at": None,
+            "claimed_by": None,
+            "sent_at": None,
+            "message_id": None,
+            "answered_at": None,
+            "outcome": None,
+        },
+        where=Prompt.status == PromptStatus.CANCELLED,
+    )
+    full = [
+        {
+            "amount_mg": None,
+            "attack_id": None,
+            "medication_id": None,
+            **row,
+            "status": PromptStatus.PENDING,
+        }
+        for row in rows
+    ]
+    await session.execute(stmt, full)
+
+
+async def of_user_since(
+    session: AsyncSession, user_id: int, kinds: Sequence[str], since: datetime
+) -> Sequence[Prompt]:
+    """A person's prompts of `kinds` due after `since`, whatever their status."""
+    return (
+        await session.scalars(
+            select(Prompt).where(
+                Prompt.user_id == user_id, Prompt.kind.in_(kinds), Prompt.scheduled_for > since
+            )
+        )
+    ).all()
+
+
+async def slots_after(
+    session: AsyncSession, user_ids: Sequence[int], kinds: Sequence[str], after: datetime
+) -> set[tuple[int, str, datetime]]:
+    """The (person, kind, time) slots that exist after `after`, for materialising."""
+    rows = await session.execute(
+        select(Prompt.user_id, Prompt.kind, Prompt.scheduled_for).where(
+            Prompt.user_id.in_(user_ids), Prompt.kind.in_(kinds), Prompt.scheduled_for > after
+        )
+    )
+    return {(uid, kind, when) for uid, kind, when in rows}
+
+
+async def last_asked(session: AsyncSession, attack_id: int, kind: str) -> datetime | None:
+    """When the latest prompt of `kind` about an attack was (or is being) sent."""
+    return await session.scalar(
+        select(func.max(Prompt.scheduled_for)).where(
+            Prompt.attack_id == attack_id,
+            Prompt.kind == kind,
+            Prompt.status.in_((PromptStatus.SENT, PromptStatus.ANSWERED)),
+        )
+    )
+
+
+async def history(session: AsyncSession, attack_id: int, kind: str) -> Sequence[Prompt]:
+    """An attack's prompts of `kind`, newest first; a slot cancelled (by /pause) never was."""
+    return (
+        await session.scalars(
+            select(Prompt)
+            .where(
+                Prompt.attack_id == attack_id,
+                Prompt.kind == kind,
+                Prompt.status != PromptStatus.CANCELLED,
+            )
+            .order_by(Prompt.scheduled_for.desc())
+        )
+    ).all()
+
+
+async def earlier_of_attack(
+    session: AsyncSession, attack_id: int, kinds: Sequence[str], not_id: int, until: datetime
+) -> Sequence[Prompt]:
+    """An attack's other prompts of `kinds` due up to `until`, newest first (stop rules)."""
+    return (
+        await session.scalars(
+            select(Prompt)
+            .where(
+                Prompt.attack_id == attack_id,
+                Prompt.kind.in_(kinds),
+                Prompt.id != not_id,
+                Prompt.scheduled_for <= until,
+            )
+            .order_by(Prompt.scheduled_for.desc())
+        )
+    ).all()
+
+
+async def next_due(session: AsyncSession) -> datetime | None:
+    """When the earliest pending prompt is due."""
+    return await session.scalar(
+        select(Prompt.scheduled_for)
+        .where(Prompt.status == PromptStatus.PENDING)
+        .order_by(Prompt.scheduled_for)
+        .limit(1)
+    )
+
+
+# --- housekeeping ------------------------------------------------------------------------
+
+
+async def expire_pending(session: AsyncSession, kind: str, due_before: datetime) -> int:
+    """Mark pending prompts of `kind` due before `due_before` missed; how many."""
+    result = await session.execute(
+        update(Prompt)
+        .where(
+            Prompt.status == PromptStatus.PENDING,
+            Prompt.kind == kind,
+            Prompt.scheduled_for <= due_before,
+        )
+        .values(status=PromptStatus.MISSED, outcome="expired")
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def due_after(session: AsyncSession, ids: Sequence[int], after: datetime) -> set[int]:
+    """Which of these prompts are due after `after`."""
+    return set(
+        await session.scalars(
+            select(Prompt.id).where(Prompt.id.in_(ids), Prompt.scheduled_for > after)
+        )
+    )
+
+
+async def recover_dead_claims(
+    session: AsyncSession,
+    claimed_before: datetime,
+    alive_since: datetime,
+    *,
+    reclaimed: str,
+) -> int:
+    """Put prompts left "sending" by processes not seen since `alive_since` back, once.
+
+    A prompt put back once before (`reclaimed`) and stuck again is marked missed.
+    """
+    alive = select(Worker.name).where(Worker.seen_at >= alive_since)
+    dead = and_(
+        Prompt.status == PromptStatus.SENDING,
+        Prompt.claimed_at < claimed_before,
+        or_(Prompt.claimed_by.is_(None), Prompt.claimed_by.not_in(alive)),
+    )
+    missed = await session.execute(
+        update(Prompt)
+        .where(dead, Prompt.outcome == reclaimed)
+        .values(status=PromptStatus.MISSED, outcome="sender died")
+        .execution_options(synchronize_session=False)
+    )
+    requeued = await session.execute(
+        update(Prompt)
+        .where(dead, or_(Prompt.outcome.is_(None), Prompt.outcome != reclaimed))
+        .values(status=PromptStatus.PENDING, claimed_by=None, claimed_at=None, outcome=reclaimed)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(missed, "rowcount", 0) or 0) + int(getattr(requeued, "rowcount", 0) or 0)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -131,3 +132,33 @@ async def claim_notice(session: AsyncSession, user_id: int, key: str, now: datet
         .returning(NoticeSent.id)
     )
     return result.first() is not None
+
+
+async def prompted(session: AsyncSession, after_id: int | None, limit: int) -> Sequence[User]:
+    """The next `limit` people who get prompts (not blocked, not paused), with their plan."""
+    query = (
+        select(User)
+        .where(User.active.is_(True), User.paused.is_(False))
+        .order_by(User.id)
+        .limit(limit)
+        .options(selectinload(User.dose_plan))
+    )
+    if after_id is not None:
+        query = query.where(User.id > after_id)
+    return (await session.scalars(query)).all()
+
+
+async def waiting_for(session: AsyncSession, pattern: str) -> list[tuple[int, str]]:
+    """(person, awaited answer) of everyone whose awaited answer matches the LIKE `pattern`."""
+    rows = await session.execute(select(User.id, User.awaiting).where(User.awaiting.like(pattern)))
+    return [(uid, tag) for uid, tag in rows if tag]
+
+
+async def stop_waiting(session: AsyncSession, user_ids: Sequence[int], pattern: str) -> None:
+    """Stop waiting for an answer (still matching `pattern`) from these people."""
+    await session.execute(
+        update(User)
+        .where(User.id.in_(user_ids), User.awaiting.like(pattern))
+        .values(awaiting=None)
+        .execution_options(synchronize_session=False)
+    )
