@@ -98,6 +98,7 @@ async def _post_stop(app: MagbotApp) -> None:
 
 
 async def _post_shutdown(app: MagbotApp) -> None:
+    app.bot_data.close()
     await app.bot_data.engine.dispose()
 
 

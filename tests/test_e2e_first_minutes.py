@@ -116,3 +116,15 @@ async def test_typing_at_a_question_answered_by_tapping_asks_it_again_with_its_b
     [again] = await harness.say("the bottle says 200")
     labels = [b["text"] for row in again.buttons for b in row]
     assert "Elemental (most labels)" in labels and "Skip" in labels
+
+
+async def test_a_long_message_is_read_apart_and_answered_like_any_other(harness: Harness) -> None:
+    """Over 300 characters a message is read in another process (the event loop stays free
+    for everyone else): the red flags and the entries come back all the same."""
+    long = "the worst headache of my life, migraine 9/10 since 2pm. " + "so bad " * 600
+    said = await harness.say(long[:4096], replies=2)
+    assert "Please get urgent medical care now" in (said[0].plain_text or "")
+    assert "Migraine 9/10" in (said[1].plain_text or "")
+    [emoji] = await harness.say("🤕" * 2048)  # 4,096 UTF-16 units: legal, and odd
+    assert emoji.plain_text
+    harness.emu.assert_no_failed_calls()
