@@ -94,6 +94,16 @@ async def insert_prompts(session: AsyncSession, rows: list[dict[str, Any]]) -> N
     wake.note(session, min(row["scheduled_for"] for row in rows))
 
 
+async def insert_followup(
+    session: AsyncSession, user: User, attack: Attack, when: datetime
+) -> None:
+    """One "how is it now?" question about an attack, at `when`."""
+    await insert_prompts(
+        session,
+        [{"user_id": user.id, "kind": sch.FOLLOWUP, "scheduled_for": when, "attack_id": attack.id}],
+    )
+
+
 async def replan_user(session: AsyncSession, user: User, now: datetime) -> None:
     """Materialise the user's dose and morning prompts ahead; cancel pending ones no longer planned.
 
@@ -211,17 +221,7 @@ async def _continue_followups(
             quiet,
         )
     if when is not None:
-        await insert_prompts(
-            session,
-            [
-                {
-                    "user_id": user.id,
-                    "kind": sch.FOLLOWUP,
-                    "scheduled_for": when,
-                    "attack_id": attack.id,
-                }
-            ],
-        )
+        await insert_followup(session, user, attack, when)
 
 
 def unanswered_in_a_row(newest_first: list[Prompt] | Any) -> int:
@@ -246,17 +246,7 @@ async def schedule_first_followup(
     first = timedelta(minutes=user.followup_first_min)
     when = sch.first_followup(attack.started_at, now, first, zone, quiet)
     if when is not None:
-        await insert_prompts(
-            session,
-            [
-                {
-                    "user_id": user.id,
-                    "kind": sch.FOLLOWUP,
-                    "scheduled_for": when,
-                    "attack_id": attack.id,
-                }
-            ],
-        )
+        await insert_followup(session, user, attack, when)
     return when
 
 
@@ -401,17 +391,7 @@ async def after_med_check(
         quiet_of(user),
     )
     if when is not None:
-        await insert_prompts(
-            session,
-            [
-                {
-                    "user_id": user.id,
-                    "kind": sch.FOLLOWUP,
-                    "scheduled_for": when,
-                    "attack_id": attack.id,
-                }
-            ],
-        )
+        await insert_followup(session, user, attack, when)
 
 
 async def ask_followup_now(
@@ -423,10 +403,7 @@ async def ask_followup_now(
     await prompt_rows.cancel_pending(
         session, "asked now", kinds=(PromptKind.FOLLOWUP,), attack_id=attack.id
     )
-    await insert_prompts(
-        session,
-        [{"user_id": user.id, "kind": sch.FOLLOWUP, "scheduled_for": now, "attack_id": attack.id}],
-    )
+    await insert_followup(session, user, attack, now)
 
 
 # --- the MIDAS questionnaire -------------------------------------------------------------
