@@ -22,19 +22,7 @@ async def get_user(session: AsyncSession, user_id: int) -> User | None:
 
 async def create_user(session: AsyncSession, user_id: int, chat_id: int, now: datetime) -> User:
     """A new person with the defaults every onboarding step falls back to."""
-    user = User(
-        id=user_id,
-        chat_id=chat_id,
-        timezone="UTC",
-        quiet_start=time(23, 0),
-        quiet_end=time(7, 0),
-        goals=["migraine"],
-        created_at=now,
-        dose_plan=[DosePlanItem(amount_mg=mg, local_time=at) for mg, at in DEFAULT_PLAN],
-    )
-    session.add(user)
-    await session.flush()
-    await record_plan_change(session, user_id, now.date(), len(DEFAULT_PLAN))  # zone is UTC
+    user, _ = await ensure_user(session, user_id, chat_id, now)
     return user
 
 
