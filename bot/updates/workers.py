@@ -68,6 +68,10 @@ class Workers:
         self.tell_failed = tell_failed  # async (chat_id, unreachable: bool) -> None
         self.wake = asyncio.Event()
         self.active: dict[int, asyncio.Task[None]] = {}
+        # updates handled whose replies are still going out (paced per chat): they hold
+        # no place among `concurrency`, so one person's burst never waits others out
+        self.sending: set[int] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = False
         self._loop_task: asyncio.Task[None] | None = None
         self._claim_failed = False
@@ -77,16 +81,22 @@ class Workers:
         self._loop_task = asyncio.create_task(self._run(), name="magbot-workers")
 
     async def stop(self, grace: float = 10.0) -> None:
-        """Stop claiming; let updates in hand finish (their leases would run out otherwise)."""
+        """Stop claiming; let updates in hand finish (their leases would run out otherwise)
+        and their replies go out."""
         self._stopping = True
         self.wake.set()
         if self._loop_task is not None:
             await self._loop_task
-        if self.active:
-            await asyncio.wait(list(self.active.values()), timeout=grace)
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=grace)
 
     def idle(self) -> bool:
-        return not self.active and not self.wake.is_set() and not self._claim_failed
+        return (
+            not self.active
+            and not self.sending
+            and not self.wake.is_set()
+            and not self._claim_failed
+        )
 
     async def _run(self) -> None:
         pause = 0.5
@@ -110,6 +120,8 @@ class Workers:
             for item in claimed:
                 task = asyncio.create_task(self._handle(item), name=f"update-{item.update_id}")
                 self.active[item.update_id] = task
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
             if claimed and len(claimed) == free:
                 await self._sleep(None)  # full: the next finished update wakes us
             else:
@@ -123,15 +135,26 @@ class Workers:
     async def _handle(self, item: Claimed) -> None:
         held = Handling(item.update_id, item.chat_id, self.name, item.received_at)
         token = handling.CURRENT.set(held)
+        handled = False
         try:
             await self._process(item, held)
-            await self.outbox.deliver(item.chat_id)
+            handled = True
         except Exception as exc:
             log.error("update %s: %s", item.update_id, type(exc).__name__)
         finally:
             handling.CURRENT.reset(token)
+            # its place goes to the next update now: sending waits for the chat's own
+            # pace, which must not hold up anyone else's handling
             self.active.pop(item.update_id, None)
+            self.sending.add(item.update_id)
             self.wake.set()
+        try:
+            if handled:
+                await self.outbox.deliver(item.chat_id)
+        except Exception as exc:
+            log.error("update %s replies: %s", item.update_id, type(exc).__name__)
+        finally:
+            self.sending.discard(item.update_id)
 
     async def _process(self, item: Claimed, held: Handling) -> None:
         if item.attempts >= MAX_DEATHS:
