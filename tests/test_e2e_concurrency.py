@@ -69,3 +69,22 @@ async def test_a_burst_does_not_hold_up_other_people(emu: BotApiEmulator, tmp_pa
     # and the burst's replies came in the order it was written
     levels = [m.plain_text or "" for m in burst[greeted[BURSTER] :]]
     assert all(f"{level}/10" in text for level, text in enumerate(levels, 1)), levels
+
+
+async def test_a_reply_that_waits_for_a_retry_is_not_overtaken(
+    emu: BotApiEmulator, tmp_path: Path
+) -> None:
+    app = await start_bot(emu, f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    try:
+        await _greet(emu, BURSTER)
+        greeted = len(emu.messages(BURSTER))
+        # every try of the first reply fails (5xx): it is kept, to be tried again later
+        emu.inject_fault("error", methods=["sendMessage"], chat_id=BURSTER, count=4)
+        emu.user_says(BURSTER, "anxiety 3/10")
+        await emu.wait_for(lambda: not emu.faults, timeout=15)
+        emu.user_says(BURSTER, "anxiety 7/10")
+        replies = await emu.wait_for_messages(BURSTER, greeted + 2, timeout=20)
+    finally:
+        await stop_bot(app)
+    first, second = (m.plain_text or "" for m in replies[greeted:])
+    assert "3/10" in first and "7/10" in second

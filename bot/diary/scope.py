@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import schedule as sch
-from storage.models import User
+from storage.models import OutboxMessage, User
 from storage.queries import inbox, outbox, users
 
 
@@ -43,6 +43,8 @@ class Scope:
     new_user: bool = False  # this update created the person's row
     # replies to send once this commits (opaque to the diary: the UI renders them)
     replies: list[dict[str, Any]] = field(default_factory=list)
+    # ...and, once committed with a lease, the outbox rows that hold them
+    stored: list[OutboxMessage] = field(default_factory=list)
 
     def at(self, moment: datetime, group: int) -> Scope:
         """The same transaction and person, for work that happened at another moment."""
@@ -82,7 +84,7 @@ async def unit(
         # the outbox and the inbox keep process time, not the diary's (a demo's shifted clock)
         wall = datetime.now(UTC)
         if scope.replies:
-            outbox.add(
+            scope.stored = outbox.add(
                 session,
                 chat_id,
                 scope.replies,

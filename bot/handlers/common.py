@@ -76,6 +76,7 @@ async def scope_of(update: Update, ctx: Context) -> AsyncIterator[Scope]:
             _OPEN.reset(token)
     if held is not None and lease is not None:
         held.finished = True
+        held.replies.extend(scope.stored)
     else:
         for queued in scope.replies:
             await send_payload(ctx.bot, chat.id, queued)

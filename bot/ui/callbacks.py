@@ -52,9 +52,17 @@ def button(prefix: str, action: str = "") -> Callable[[type[B]], type[B]]:
     return declare
 
 
-def _field_types(cls: type[Button]) -> list[tuple[str, Any]]:
-    hints = typing.get_type_hints(cls)
-    return [(f.name, hints[f.name]) for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+_TYPES: dict[type[Any], tuple[tuple[str, Any], ...]] = {}
+
+
+def _field_types(cls: type[Button]) -> tuple[tuple[str, Any], ...]:
+    """Each field's name and type (read once per family: resolving hints compiles code)."""
+    types = _TYPES.get(cls)
+    if types is None:
+        hints = typing.get_type_hints(cls)
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        types = _TYPES[cls] = tuple((f.name, hints[f.name]) for f in fields)
+    return types
 
 
 def _write(value: object) -> str:

@@ -8,8 +8,9 @@ in the outbox) and by the error handler (to report a failure to the worker).
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass
@@ -21,6 +22,9 @@ class Handling:
     finished: bool = False  # marked done with its effects
     failed: str | None = None  # the error's type name, when a handler raised
     unreachable: bool = False  # the failure was the database being down
+    # the outbox rows committed with its effects: the worker sends them without
+    # reading them back (storage.models.OutboxMessage)
+    replies: list[Any] = field(default_factory=list)
 
 
 CURRENT: ContextVar[Handling | None] = ContextVar("magbot_handling", default=None)

@@ -67,8 +67,11 @@ class Heartbeat:
             await inbox.extend(session, self.active(), self.name, now + self.lease)
             recovered = await plan.recover_dead_claims(session, self.bot_clock.now(), alive_since)
             adopted = await outbox.adopt_orphans(session, self.name, alive_since)
+            self.outbox.mark(adopted)  # before they are ours: nothing newer overtakes them
         if recovered or adopted:
-            log.info("recovered %d prompts and %d replies of stopped processes", recovered, adopted)
+            log.info(
+                "recovered %d prompts and %d replies of stopped processes", recovered, len(adopted)
+            )
         if recovered:
             self.on_recovered()
         if alive != self.sharing:

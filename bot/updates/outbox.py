@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -89,30 +89,56 @@ class Outbox:
         # One sender per chat at a time: a worker delivering a chat's replies and the
         # heartbeat's sweep must not both send the same row (nor two replies out of order).
         self._chats: dict[int, asyncio.Lock] = {}
+        # Chats that may have older replies waiting here (a send that failed, rows of an
+        # earlier run or of a stopped process): None while unknown. A worker's fresh
+        # replies to any other chat go out as they were stored, without reading them back.
+        self._backlog: set[int] | None = None
+        self._marked: set[int] = set()  # chats marked while the backlog was being read
 
     def _lock(self, chat_id: int) -> asyncio.Lock:
         if len(self._chats) > 10_000:  # forget idle chats
             self._chats = {c: lock for c, lock in self._chats.items() if lock.locked()}
         return self._chats.setdefault(chat_id, asyncio.Lock())
 
-    async def deliver(self, chat_id: int | None = None) -> int:
-        """Send what is due (of one chat, or all of this worker's); how many went out."""
-        if chat_id is None:
-            async with self.sessions() as session:
-                due = await outbox.due(session, self.worker, self.clock.now())
-            chats = list(dict.fromkeys(row.chat_id for row in due))
-        else:
-            chats = [chat_id]
+    def mark(self, chat_ids: Iterable[int]) -> None:
+        """These chats may have older replies waiting here (a failed send, an adopted row):
+        their next replies are read back in order, until a sweep finds none left."""
+        for chat_id in chat_ids:
+            self._marked.add(chat_id)
+            if self._backlog is not None:
+                self._backlog.add(chat_id)
+
+    async def deliver(
+        self, chat_id: int | None = None, *, fresh: Sequence[OutboxMessage] | None = None
+    ) -> int:
+        """Send what is due (of one chat, or all of this worker's); how many went out.
+
+        `fresh`: the rows a worker just committed for `chat_id`; sent as they are
+        when nothing older of that chat waits here.
+        """
+        if chat_id is not None:
+            async with self._lock(chat_id):
+                return await self._deliver_chat(chat_id, fresh)
+        self._marked = set()
+        async with self.sessions() as session:
+            due = await outbox.due(session, self.worker, self.clock.now())
         delivered = 0
-        for chat in chats:
+        for chat in dict.fromkeys(row.chat_id for row in due):
             async with self._lock(chat):
-                delivered += await self._deliver_chat(chat)
+                delivered += await self._deliver_chat(chat, None)
+        async with self.sessions() as session:
+            waiting = await outbox.pending_chats(session, self.worker)
+        self._backlog = set(waiting) | self._marked
         return delivered
 
-    async def _deliver_chat(self, chat_id: int) -> int:
+    async def _deliver_chat(self, chat_id: int, fresh: Sequence[OutboxMessage] | None) -> int:
         """A chat's due replies, in order; stops at one that must wait (to keep the order)."""
-        async with self.sessions() as session:
-            rows = list(await outbox.due(session, self.worker, self.clock.now(), chat_id=chat_id))
+        if fresh is not None and self._backlog is not None and chat_id not in self._backlog:
+            rows = list(fresh)
+        else:
+            async with self.sessions() as session:
+                due = await outbox.due(session, self.worker, self.clock.now(), chat_id=chat_id)
+            rows = list(due)
         delivered = 0
         for row in rows:
             if not await self._send(row):
@@ -155,6 +181,7 @@ class Outbox:
             await outbox.sent(session, ids)
 
     async def _later(self, row: OutboxMessage) -> None:
+        self.mark([row.chat_id])
         at: datetime = self.clock.now() + outbox.backoff(row.attempts)
         async with self.sessions.begin() as session:
             await outbox.retry_later(session, row.id, at)

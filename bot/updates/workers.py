@@ -150,7 +150,7 @@ class Workers:
             self.wake.set()
         try:
             if handled:
-                await self.outbox.deliver(item.chat_id)
+                await self.outbox.deliver(item.chat_id, fresh=held.replies)
         except Exception as exc:
             log.error("update %s replies: %s", item.update_id, type(exc).__name__)
         finally:

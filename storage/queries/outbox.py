@@ -53,15 +53,25 @@ async def due(
     chat_id: int | None = None,
     limit: int = 100,
 ) -> Sequence[OutboxMessage]:
-    """This worker's pending replies that are due, oldest first (of one chat, if given)."""
+    """This worker's pending replies that are due, oldest first; of one chat, all of them
+    (a reply going out now takes the older ones waiting for a retry with it, in order)."""
     query = select(OutboxMessage).where(
         OutboxMessage.status == OutboxStatus.PENDING,
         OutboxMessage.sending_by == worker,
-        OutboxMessage.next_attempt_at <= now,
     )
     if chat_id is not None:
         query = query.where(OutboxMessage.chat_id == chat_id)
+    else:
+        query = query.where(OutboxMessage.next_attempt_at <= now)
     return (await session.scalars(query.order_by(OutboxMessage.id).limit(limit))).all()
+
+
+async def pending_chats(session: AsyncSession, worker: str) -> Sequence[int]:
+    """The chats this worker still has replies for, due or waiting for a retry."""
+    query = select(OutboxMessage.chat_id).where(
+        OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.sending_by == worker
+    )
+    return (await session.scalars(query.distinct())).all()
 
 
 async def sent(session: AsyncSession, ids: Sequence[int]) -> None:
@@ -88,8 +98,9 @@ async def give_up(session: AsyncSession, row_id: int) -> None:
     )
 
 
-async def adopt_orphans(session: AsyncSession, worker: str, alive_since: datetime) -> int:
-    """Take over pending replies of processes that stopped (no heartbeat since `alive_since`)."""
+async def adopt_orphans(session: AsyncSession, worker: str, alive_since: datetime) -> Sequence[int]:
+    """Take over pending replies of processes that stopped (no heartbeat since `alive_since`);
+    the chats they are for, one entry per reply."""
     alive = select(Worker.name).where(Worker.seen_at >= alive_since)
     result = await session.execute(
         update(OutboxMessage)
@@ -98,9 +109,10 @@ async def adopt_orphans(session: AsyncSession, worker: str, alive_since: datetim
             or_(OutboxMessage.sending_by.is_(None), OutboxMessage.sending_by.not_in(alive)),
         )
         .values(sending_by=worker)
+        .returning(OutboxMessage.chat_id)
         .execution_options(synchronize_session=False)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return result.scalars().all()
 
 
 async def erase_chat(session: AsyncSession, chat_id: int) -> None:
