@@ -10,12 +10,23 @@ that, and only that, may arrive twice (issue 12.3).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import sqlite3
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import insert, text
 
+from bot.emulator.errors import EmulatorTimeoutError
 from bot.emulator.server import BotApiEmulator
+from bot.scheduling import plan
+from storage.db import make_engine, make_sessionmaker, upgrade
+from storage.models import DosePlanItem, User
 from tests.conftest import TOKEN
 from tests.processes import (
     BotProcess,
@@ -121,3 +132,164 @@ async def _nothing_open(db: Reader) -> bool:
     )
     unsent = await db.scalar("SELECT count(*) FROM outbox_message")
     return open_updates == 0 and unsent == 0
+
+
+# --- a dose-prompt fan-out ----------------------------------------------------------------
+
+PEOPLE = 300
+FIRST_PERSON = 7_200_000
+# The kill comes once this many prompts went out while the database was held up: sends
+# go on (each in its batch) while their records wait for the database.
+SENT_BEFORE_SLOW = 60
+SENT_WHILE_SLOW = 20
+SLOW_FOR = 4.0  # seconds the database is held up at most (issue 12: a 4 s write lock)
+RESENT = "In case this didn't reach you"
+
+
+async def _people_with_a_dose_due(url: str, people: range) -> datetime:
+    """Everyone takes 200 mg at the same minute, a minute ago: their prompts are due."""
+    engine = make_engine(url)
+    try:
+        await upgrade(engine)
+        now = datetime.now(UTC)
+        due = now.replace(second=0, microsecond=0) - timedelta(minutes=1)
+        async with make_sessionmaker(engine).begin() as session:
+            await session.execute(
+                insert(User),
+                [
+                    {"id": uid, "chat_id": uid, "goals": ["migraine"], "created_at": now}
+                    for uid in people
+                ],
+            )
+            await session.execute(
+                insert(DosePlanItem),
+                [{"user_id": uid, "amount_mg": 200.0, "local_time": due.time()} for uid in people],
+            )
+            await plan.insert_prompts(
+                session,
+                [
+                    {"user_id": uid, "kind": "dose", "scheduled_for": due, "amount_mg": 200.0}
+                    for uid in people
+                ],
+            )
+    finally:
+        await engine.dispose()
+    return due
+
+
+@asynccontextmanager
+async def _database_held_up(kind: str, url: str) -> AsyncIterator[None]:
+    """Nothing can write the prompt table while inside (reads go on): a slow database."""
+    if kind == "sqlite":
+        path = url.removeprefix("sqlite:///")
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
+        try:
+            await asyncio.to_thread(conn.execute, "BEGIN IMMEDIATE")  # SQLite's write lock
+            yield
+        finally:
+            conn.rollback()
+            conn.close()
+        return
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("LOCK TABLE prompt IN EXCLUSIVE MODE"))
+            yield
+            await conn.rollback()
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("kind", DATABASES)
+async def test_kill_9_in_a_dose_prompt_fan_out_while_the_database_is_slow(
+    kind: str, tmp_path: Path
+) -> None:
+    """Everyone gets their prompt once; only a prompt Telegram had when the process died,
+    before it was recorded, comes again: soon after the restart, worded for a repeat."""
+    people = range(FIRST_PERSON, FIRST_PERSON + PEOPLE)
+    async with (
+        database_url(kind, tmp_path) as url,
+        BotApiEmulator(token=TOKEN) as emu,  # real-Telegram limits: 30/s, 1/s per chat
+        reader(url) as db,
+    ):
+        await _people_with_a_dose_due(url, people)
+        for uid in people:
+            emu.add_user(uid)
+
+        def prompted() -> set[int]:
+            return {uid for uid in people if emu.messages(uid)}
+
+        bot = BotProcess("bot", tmp_path, bot_env(emu.base_url, url))
+        async with bot_processes(bot):
+            await bot.start()
+            await wait_until(
+                lambda: len(prompted()) >= SENT_BEFORE_SLOW, 60, "the fan-out", procs=(bot,)
+            )
+            async with _database_held_up(kind, url):
+                slow_from = len(prompted())
+                with contextlib.suppress(EmulatorTimeoutError):
+                    await emu.wait_for(
+                        lambda: len(prompted()) >= slow_from + SENT_WHILE_SLOW, SLOW_FOR
+                    )
+                await bot.kill()
+                sent_while_slow = len(prompted()) - slow_from
+            prompted_at_kill = prompted()
+            recorded = {
+                uid
+                for (uid,) in await db.rows(
+                    "SELECT user_id FROM prompt WHERE kind = 'dose' AND status = 'sent'"
+                )
+            }
+            in_flight = prompted_at_kill - recorded  # Telegram had them; the database did not
+            assert len(prompted_at_kill) < PEOPLE, "the kill came after the fan-out"
+
+            await bot.start()
+            restarted = datetime.now(UTC)
+            await wait_until(
+                lambda: len(prompted()) == PEOPLE, 90, "everyone's prompt", procs=(bot,)
+            )
+            await wait_until(
+                lambda: _no_prompt_due(db), 60, "no dose prompt left to send", procs=(bot,)
+            )
+            assert await bot.stop() == 0, bot.tail()
+        statuses = await db.count_by(
+            "SELECT status, count(*) FROM prompt WHERE kind = 'dose'"
+            " AND scheduled_for <= :now GROUP BY status",
+            now=datetime.now(UTC),
+        )
+
+    texts = {uid: [m.plain_text or "" for m in emu.messages(uid)] for uid in people}
+    doubled = {uid for uid, got in texts.items() if len(got) > 1}
+    resent_waits = sorted(
+        (m.date - restarted).total_seconds()
+        for uid in people
+        for m in emu.messages(uid)
+        if RESENT in (m.plain_text or "") and m.date >= restarted
+    )
+    report = (
+        f"at the kill: {len(prompted_at_kill)} prompted ({sent_while_slow} while the database"
+        f" was held up), {len(recorded)} recorded, {len(in_flight)} in flight;"
+        f" {len(doubled)} doubled; {len(resent_waits)} re-sent after the restart, the last"
+        f" {resent_waits[-1] if resent_waits else 0:.1f}s after it; statuses {statuses}"
+    )
+    print(report)
+    for uid, got in texts.items():
+        assert all("Time for your magnesium (200 mg)" in t for t in got), (uid, got)
+    assert all(len(got) <= 2 for got in texts.values()), report
+    assert doubled <= in_flight, f"doubled beyond the sends in flight at the kill: {report}"
+    for uid in doubled:
+        first, second = texts[uid]
+        assert RESENT not in first and second.startswith(f"({RESENT}:)"), texts[uid]
+    assert in_flight, f"nothing was in flight at the kill: the test proves nothing ({report})"
+    # A prompt left "sending" by the dead process goes again within seconds, not minutes.
+    assert resent_waits and resent_waits[-1] < 30, report
+    assert statuses == {"sent": PEOPLE}, report
+
+
+async def _no_prompt_due(db: Reader) -> bool:
+    left = await db.scalar(
+        "SELECT count(*) FROM prompt WHERE kind = 'dose' AND status IN ('pending', 'sending')"
+        " AND scheduled_for <= :now",
+        now=datetime.now(UTC),
+    )
+    return left == 0
