@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from bot.emulator.server import BotApiEmulator
+from bot.ui import texts
 from tests.conftest import TOKEN
 from tests.processes import (
     BotProcess,
@@ -185,3 +186,79 @@ async def _all_done(db: Reader, total: int) -> bool:
     done = await db.scalar("SELECT count(*) FROM inbox_update WHERE status = 'done'")
     unsent = await db.scalar("SELECT count(*) FROM outbox_message")
     return done == total and unsent == 0
+
+
+NEWCOMERS = 40
+FIRST_NEWCOMER = 7_400_000
+FIRST_WORDS = ("migraine 6/10", "slept 7h")
+
+
+async def test_two_processes_take_new_peoples_first_two_messages_each_answered_one_user_row(
+    tmp_path: Path,
+) -> None:
+    """Each new person's first two messages land on different processes (round-robin):
+    both are answered, nobody is told the database is away, each person is one row.
+
+    The two processes also start together on the empty database (the migration lock)."""
+    people = range(FIRST_NEWCOMER, FIRST_NEWCOMER + NEWCOMERS)
+    async with (
+        fresh_postgres_database() as url,
+        BotApiEmulator(token=TOKEN, rate_limits=False) as emu,
+    ):
+        ports = [free_port(), free_port()]
+        procs = tuple(
+            BotProcess(
+                f"bot{n}",
+                tmp_path,
+                bot_env(emu.base_url, url, MAGBOT_SEND_RATE="1000", **webhook_settings(port)),
+            )
+            for n, port in enumerate(ports)
+        )
+        async with bot_processes(*procs), reader(url) as db:
+            await asyncio.gather(*(proc.start() for proc in procs))
+            for port in ports:
+                await wait_until(
+                    lambda port=port: webhook_listening(port), 60, f"port {port}", procs=procs
+                )
+            await wait_until(
+                lambda: len(emu.webhook_info().get("url", "")) > 0, 30, "setWebhook", procs=procs
+            )
+            # one POST per chat at a time, the next to the other process
+            emu.set_webhook_targets(
+                [f"http://127.0.0.1:{port}/telegram" for port in ports], connections=40
+            )
+            for person in people:
+                for words in FIRST_WORDS:
+                    emu.user_says(person, words)
+            await wait_until(
+                lambda: all(len(emu.messages(p)) >= len(FIRST_WORDS) for p in people),
+                60,
+                "both answers",
+                procs=procs,
+            )
+            await wait_until(
+                lambda: _all_done(db, NEWCOMERS * len(FIRST_WORDS)), 30, "all done", procs=procs
+            )
+            for proc in procs:
+                assert await proc.stop() == 0, proc.tail()
+        users = await db.count_by('SELECT id, count(*) FROM "user" GROUP BY id')
+        handlers = await db.count_by(
+            "SELECT chat_id, count(DISTINCT leased_by) FROM inbox_update GROUP BY chat_id"
+        )
+        stored_by = {
+            url.rsplit(":", 1)[1] for url in (d.url for d in emu.webhook_deliveries if d.status)
+        }
+    replies = {person: [m.plain_text or "" for m in emu.messages(person)] for person in people}
+    across = sum(1 for n in handlers.values() if n > 1)
+    # The inbox hands out one update of a chat at a time: the second is claimed only once
+    # the first is done (its user row committed), by whichever process is free.
+    print(f"{across} of {NEWCOMERS} people had their two messages handled by both processes")
+    assert len(stored_by) == len(ports), "the updates were spread over both processes"
+    assert users == dict.fromkeys(people, 1)
+    for person, got in replies.items():
+        assert len(got) == len(FIRST_WORDS), (person, got)
+        assert "Migraine 6/10" in got[0] and "Sleep" in got[1], (person, got)
+        for said in got:
+            assert texts.DATABASE_AWAY[:40] not in said, (person, got)
+            assert texts.NOT_HANDLED[:40] not in said, (person, got)
+    assert not [line for proc in procs for line in proc.log().splitlines() if "ERROR" in line]
