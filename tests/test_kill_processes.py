@@ -282,7 +282,8 @@ async def test_kill_9_in_a_dose_prompt_fan_out_while_the_database_is_slow(
         assert RESENT not in first and second.startswith(f"({RESENT}:)"), texts[uid]
     assert in_flight, f"nothing was in flight at the kill: the test proves nothing ({report})"
     # A prompt left "sending" by the dead process goes again within seconds, not minutes.
-    assert resent_waits and resent_waits[-1] < 30, report
+    # (PostgreSQL: once the dead process has not beaten for 20 s; the bug was 5 minutes)
+    assert resent_waits and resent_waits[-1] < 40, report
     assert statuses == {"sent": PEOPLE}, report
 
 

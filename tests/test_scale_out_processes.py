@@ -13,6 +13,7 @@ import os
 import re
 import time
 from collections import Counter
+from itertools import groupby
 from pathlib import Path
 
 from bot.emulator.server import BotApiEmulator
@@ -173,13 +174,10 @@ async def _unsent_replies(db: Reader, pid: int) -> set[tuple[int, int]]:
 
 
 def _out_of_order(per_chat: dict[int, list[int]]) -> set[int]:
-    """Chats whose replies, each counted where it first arrived, are not 1, 2, 3, ..."""
-    late = set()
-    for chat, got in per_chat.items():
-        firsts = list(dict.fromkeys(got))
-        if firsts != sorted(firsts):
-            late.add(chat)
-    return late
+    """Chats whose replies are not 1, 2, 3, ... (a repeat right after its first copy, as a
+    reply in flight at the kill is sent again, reads in order)."""
+    want = list(range(1, PER_CHAT + 1))
+    return {chat for chat, got in per_chat.items() if [k for k, _ in groupby(got)] != want}
 
 
 async def _all_done(db: Reader, total: int) -> bool:
