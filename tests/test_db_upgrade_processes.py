@@ -8,44 +8,29 @@ start real processes against a database created for the test.
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import MIGRATION_LOCK_KEY, alembic_config, make_engine
-from tests.conftest import postgres_url
+from tests.processes import MAGBOT, clean_env, fresh_postgres_database
 
-MAGBOT = [sys.executable, "-m", "bot.cli"]
 PROCESSES = 3
 
 
 @pytest.fixture
 async def empty_database() -> AsyncIterator[str]:
     """The URL of a new, empty PostgreSQL database, dropped afterwards."""
-    url = postgres_url()
-    name = f"magbot_t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+    async with fresh_postgres_database() as url:
+        yield url
 
 
 async def _start_upgrade(url: str, cwd: Path) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MAGBOT_")}
-    env["MAGBOT_DATABASE_URL"] = url
+    env = clean_env(MAGBOT_DATABASE_URL=url)
     return await asyncio.create_subprocess_exec(
         *MAGBOT,
         "db",

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import socket
 import sqlite3
-import sys
 from pathlib import Path
 
 import httpx
@@ -15,16 +12,14 @@ import pytest
 
 from bot.emulator.server import BotApiEmulator
 from tests.conftest import TOKEN, USER
+from tests.processes import MAGBOT, clean_env, free_port
 
-MAGBOT = [sys.executable, "-m", "bot.cli"]
 # A phrase that must never reach a log line, though the bot reads and stores it.
 SECRET_HEALTH_TEXT = "migraine since 2pm 7/10 nausea after the zanzibar wedding"
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MAGBOT_")}
-    env.update(extra)
-    return env
+    return clean_env(**extra)
 
 
 async def _run(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str, str]:
@@ -84,7 +79,7 @@ async def test_a_malformed_setting_in_the_env_file_is_reported_too(tmp_path: Pat
 async def test_webhook_mode_without_a_usable_secret_refuses_to_start(
     tmp_path: Path, secret: str | None
 ) -> None:
-    port = _free_port()
+    port = free_port()
     async with BotApiEmulator(token=TOKEN) as emu:
         env = _env(
             tmp_path,
@@ -217,14 +212,8 @@ def _query(db: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
         return list(conn.execute(sql, args).fetchall())
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def test_webhook_mode_takes_updates_and_refuses_a_wrong_secret(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     secret = "s3cret-Token_for-webhooks"
     async with BotApiEmulator(token=TOKEN) as emu:
         env = _env(

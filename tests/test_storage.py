@@ -29,7 +29,7 @@ from storage.models import (
     Sleep,
     User,
 )
-from storage.queries import inbox, users
+from storage.queries import inbox, outbox, users
 
 NOW = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
 
@@ -115,6 +115,31 @@ async def test_a_redelivered_update_is_stored_once_and_handled_ones_are_forgotte
     async with sessions.begin() as s:
         await inbox.forget(s, NOW - timedelta(days=7))
         assert await inbox.last_update_id(s) == 78  # 77 forgotten, 78 still waiting
+
+
+async def test_a_chat_waits_for_the_replies_another_process_has_not_sent_yet(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Update 2's reply must not overtake update 1's, stored by a process that died."""
+    lease = timedelta(seconds=30)
+    async with sessions.begin() as s:
+        await inbox.store(s, [(1, 5, {}), (2, 5, {}), (3, 6, {})], NOW)
+    async with sessions.begin() as s:
+        [first, _] = await inbox.claim(s, "dead", NOW, lease, 10)
+        outbox.add(s, 5, [{"text": "1"}], update_id=1, worker="dead", now=NOW)
+        assert await inbox.finish(s, first.update_id, "dead", NOW)
+    async with sessions() as s:  # not committed
+        assert await inbox.claim(s, "other", NOW, lease, 10) == []  # chat 6 is "dead"'s too
+        # its own unsent replies are in order already: the same process goes on
+        [mine] = await inbox.claim(s, "dead", NOW, lease, 10)
+        assert mine.update_id == 2
+    async with sessions.begin() as s:
+        await outbox.adopt_orphans(s, "other", NOW)  # "dead" never beat: orphans
+        [row] = await outbox.due(s, "other", NOW)
+        await outbox.sent(s, [row.id])
+    async with sessions.begin() as s:
+        claimed = await inbox.claim(s, "other", NOW, lease, 10)
+        assert [c.update_id for c in claimed] == [2]  # update 3 is still leased by "dead"
 
 
 async def test_deleting_a_user_erases_every_row_in_every_table(

@@ -2,9 +2,10 @@
 
 - `store` runs before Telegram is told an update arrived (the getUpdates offset,
   or the webhook's 200): insert-or-ignore on update_id, so a redelivery is one row.
-- `claim` leases the earliest open update of each chat that has none leased, in
-  one statement; on PostgreSQL the pick takes FOR UPDATE SKIP LOCKED, so any
-  number of processes can claim and each update goes to one of them.
+- `claim` leases the earliest open update of each chat that has none leased and no
+  reply of another process still unsent, in one statement; on PostgreSQL the pick
+  takes FOR UPDATE SKIP LOCKED, so any number of processes can claim and each
+  update goes to one of them.
 - `finish` marks an update done in the caller's transaction: the one that holds
   its effects. It checks the lease is still this worker's, so an update whose
   lease expired and went to another worker is not stored twice.
@@ -24,8 +25,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.enums import InboxStatus
-from storage.models import InboxUpdate
+from storage.enums import InboxStatus, OutboxStatus
+from storage.models import InboxUpdate, OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,17 @@ async def claim(
         held.status == InboxStatus.WORKING,
         held.lease_until > now,
     )
+    # Replies another process stored for the chat and has not sent yet (its own sends
+    # are in order already): this update's reply must not overtake them. A killed
+    # process's replies hold the chat until a living one adopts and sends them.
+    replies_waiting = exists().where(
+        OutboxMessage.chat_id == row.chat_id,
+        OutboxMessage.status == OutboxStatus.PENDING,
+        or_(OutboxMessage.sending_by.is_(None), OutboxMessage.sending_by != worker),
+    )
     pick = (
         select(row.update_id)
-        .where(open_now, ~earlier_open, ~chat_held)
+        .where(open_now, ~earlier_open, ~chat_held, ~replies_waiting)
         .order_by(row.update_id)
         .limit(limit)
     )
