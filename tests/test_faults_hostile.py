@@ -1,0 +1,139 @@
+"""Hostile updates through the real bot: poison, forged buttons, odd text (issue 12.4, 12.6, 12.7).
+
+Each test drives the bot over HTTP through the emulator and watches every log
+record (python-telegram-bot's and httpx's at DEBUG, through production's filter):
+nobody else waits for a bad update, every message and press gets a polite
+answer, no error is logged but the ones a test expects, Telegram refuses
+nothing, and no record shows what a person wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.emulator.server import BotApiEmulator
+from bot.handlers import checkin
+from bot.ui import texts
+from storage.enums import InboxStatus
+from storage.models import Attack
+from tests.conftest import TOKEN, Harness
+from tests.rig import LogWatch, count, inbox_rows, running_bot, watch_logs
+
+pytestmark = pytest.mark.e2e
+
+USER, OTHER, THIRD = 5001, 5002, 5003
+# What a person wrote, in fields python-telegram-bot chokes on and in plain text.
+SECRET = "zanzibar wedding migraine"
+POISON_MARK = "quokka"  # a message the handler fails on, every time
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[BotApiEmulator]:
+    async with BotApiEmulator(token=TOKEN) as emulator:
+        for person in (USER, OTHER, THIRD):
+            emulator.add_user(person)
+        yield emulator
+
+
+@pytest.fixture
+def logs() -> Iterator[LogWatch]:
+    with watch_logs() as watch:
+        yield watch
+
+
+@pytest.fixture
+async def bot(emu: BotApiEmulator, logs: LogWatch, tmp_path: Path) -> AsyncIterator[Harness]:
+    async with running_bot(emu, f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}") as harness:
+        yield harness
+
+
+# --- poison updates -------------------------------------------------------------------------
+
+
+async def test_undecodable_updates_are_set_aside_and_everyone_else_is_answered(
+    bot: Harness, emu: BotApiEmulator, logs: LogWatch
+) -> None:
+    # python-telegram-bot cannot decode either: a chat that is a string, a date that is one
+    chat_is_text = emu.inject_update(
+        {"message": {"message_id": 90, "date": 1700000000, "chat": SECRET, "text": SECRET}}
+    )
+    date_is_text = emu.inject_update(
+        {
+            "callback_query": {
+                "id": "poison-1",
+                "from": {"id": USER, "is_bot": False, "first_name": "Ada"},
+                "chat_instance": "1",
+                "data": SECRET,
+                "message": {"message_id": 1, "date": SECRET, "chat": {"id": USER}},
+            }
+        }
+    )
+    # right behind them, three people write
+    emu.user_says(USER, f"{SECRET} 6/10")
+    emu.user_says(OTHER, "headache 4/10")
+    emu.user_says(THIRD, "mag 200")
+    for person in (USER, OTHER, THIRD):
+        await emu.wait_for_messages(person, 1)
+    # a reply that quotes the person: python-telegram-bot logs its parameters at DEBUG
+    [quoted] = await bot.say("/timezone zanzibar", user=OTHER)
+    assert "zanzibar" in (quoted.plain_text or "")
+
+    rows = await inbox_rows(bot)
+    for poison in (chat_is_text, date_is_text):
+        row = rows[poison["update_id"]]
+        assert row.status == InboxStatus.FAILED
+        assert row.payload is not None  # kept for whoever looks into it
+        assert row.error is not None and row.error.startswith("undecodable")
+        assert f"update {poison['update_id']} set aside: undecodable: TypeError" in logs.text
+    assert not emu.pending_updates  # confirmed to Telegram: no refetching the batch
+    # the person whose press was set aside is told nothing of it was saved; the check-in
+    # they wrote next is stored and answered
+    assert texts.NOT_HANDLED in bot.texts(USER)
+    assert any("Migraine 6/10" in said for said in bot.texts(USER))
+    assert await count(bot, Attack, user_id=USER) == 1
+    assert any("Headache 4/10" in said for said in bot.texts(OTHER))
+    emu.assert_no_failed_calls()
+    logs.assert_no_errors(r"set aside: undecodable: TypeError")
+    logs.assert_never_shows(SECRET, "zanzibar")
+    assert "DEBUG telegram.ext" in logs.text and "DEBUG httpcore" in logs.text  # watched
+    assert "httpx: HTTP Request" in logs.text
+
+
+async def test_an_update_that_fails_three_times_is_set_aside_and_nobody_waits_for_it(
+    bot: Harness, emu: BotApiEmulator, logs: LogWatch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A bug in the bot that one message meets every time; its error quotes the message.
+    red_flags = checkin.red_flags
+
+    def buggy(text: str) -> list[str]:
+        if POISON_MARK in text:
+            raise ValueError(f"cannot read {text!r}")
+        return red_flags(text)
+
+    monkeypatch.setattr(checkin, "red_flags", buggy)
+    failing = emu.user_says(USER, f"{SECRET} {POISON_MARK} 7/10")
+    emu.user_says(USER, "mag 200")  # the same person's next message waits its turn
+    # other people are answered while it is tried again
+    for n in range(3):
+        replies = await emu.ask(OTHER, f"headache {n + 3}/10")
+        assert f"Headache {n + 3}/10" in (replies[0].plain_text or "")
+    await emu.wait_for_messages(USER, 2, timeout=20)
+    await bot.settle()
+
+    row = (await inbox_rows(bot))[failing["update_id"]]
+    assert (row.status, row.attempts, row.error) == (InboxStatus.FAILED, 3, "ValueError")
+    assert row.payload is not None
+    said = bot.texts(USER)
+    assert said[0] == texts.NOT_HANDLED  # told once, after the third try, nothing else
+    assert "200" in said[1] and len(said) == 2
+    assert await count(bot, Attack, user_id=USER) == 0
+    assert f"update {failing['update_id']} set aside after 3 tries: ValueError" in logs.text
+    emu.assert_no_failed_calls()
+    logs.assert_no_errors(
+        rf"error handling update {failing['update_id']}: ValueError",
+        rf"update {failing['update_id']} set aside after 3 tries: ValueError",
+    )
+    logs.assert_never_shows(SECRET, POISON_MARK)
