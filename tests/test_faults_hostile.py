@@ -9,6 +9,7 @@ nothing, and no record shows what a person wrote.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -137,3 +138,98 @@ async def test_an_update_that_fails_three_times_is_set_aside_and_nobody_waits_fo
         rf"update {failing['update_id']} set aside after 3 tries: ValueError",
     )
     logs.assert_never_shows(SECRET, POISON_MARK)
+
+
+# --- hostile buttons ------------------------------------------------------------------------
+
+
+async def _checkin_reply(bot: Harness, user: int, text: str) -> tuple[int, int]:
+    """The person checks in; (the id of the reply with the attack's buttons, the attack id)."""
+    [replied] = await bot.say(text, user=user)
+    data = next(
+        button["callback_data"]
+        for row in replied.buttons
+        for button in row
+        if button.get("callback_data", "").startswith("at:")
+    )
+    return replied.message_id, int(data.split(":")[2])
+
+
+async def _press(bot: Harness, message_id: int, data: str | bytes, **how: bool) -> str | None:
+    query = bot.emu.press_button(USER, message_id, data, forged=True, **how)
+    answer = await bot.emu.wait_for_callback_answer(query)
+    await bot.settle()
+    return answer.text
+
+
+async def test_forged_oversized_and_non_utf8_buttons_get_a_polite_answer(
+    bot: Harness, emu: BotApiEmulator, logs: LogWatch
+) -> None:
+    message_id, attack_id = await _checkin_reply(bot, USER, "headache 4/10")
+    _, others = await _checkin_reply(bot, OTHER, "migraine 8/10")
+    forged: list[str | bytes] = [
+        f"at:i:{others}:2",  # another person's attack
+        f"at:i:{attack_id}:99",  # not an intensity
+        "at:i:99999999999999999999:5",  # would overflow the database's integer
+        f"at:i:{attack_id}:" + "9" * 200,  # oversized
+        "x" * 300,
+        "ci:undo:4294967296",
+        "dose:took:-1",
+        "fu:i:1:\x00",
+        "md:\u202e1:2:3",  # a right-to-left override
+        "dose:\ud800",  # a lone surrogate
+        b"\xff\xfe",  # not UTF-8
+        b"at:i:\xc3\x28:5",
+        "",
+    ]
+    for data in forged:
+        answer = await _press(bot, message_id, data)
+        assert answer is not None and "nothing was changed" in answer.lower(), data
+    # a tap on the real keypad still works after all that
+    assert await _press(bot, message_id, f"at:i:{attack_id}:6") is None
+    async with bot.sessions() as session:
+        mine, theirs = (await session.get(Attack, attack_id)), (await session.get(Attack, others))
+    assert mine is not None and mine.peak_intensity == 6
+    assert theirs is not None and theirs.peak_intensity == 8  # untouched
+    emu.assert_no_failed_calls()
+    logs.assert_no_errors()
+
+
+async def test_buttons_on_gone_or_inaccessible_messages_get_a_polite_answer(
+    bot: Harness, emu: BotApiEmulator, logs: LogWatch
+) -> None:
+    message_id, attack_id = await _checkin_reply(bot, USER, "headache 4/10")
+    # a press on a message Telegram no longer shows the bot, and on one never sent
+    assert await _press(bot, message_id, f"at:i:{attack_id}:5", inaccessible=True) is None
+    assert await _press(bot, 987654, f"at:i:{attack_id}:7") is None
+    assert await _press(bot, 987654, "ob:tz:Europe/Berlin") == texts.STALE_BUTTON
+    async with bot.sessions() as session:
+        attack = await session.get(Attack, attack_id)
+    assert attack is not None and attack.peak_intensity == 7  # the taps counted
+    emu.assert_no_failed_calls()
+    logs.assert_no_errors()
+
+
+async def test_a_press_on_a_message_deleted_meanwhile_sends_the_new_view(
+    bot: Harness, emu: BotApiEmulator, logs: LogWatch
+) -> None:
+    message_id, attack_id = await _checkin_reply(bot, USER, "headache")  # asks how bad
+    # The press leaves the person's client with the message in view; before the bot
+    # gets to it the person deletes the message, so the bot's edit finds nothing.
+    emu.inject_fault("error", methods=["getUpdates"], duration=1.5)
+    await asyncio.sleep(0.1)
+    query = emu.press_button(USER, message_id, f"at:i:{attack_id}:8")
+    [gone] = [m for m in emu.messages(USER) if m.message_id == message_id]
+    gone.deleted = True
+    answer = await emu.wait_for_callback_answer(query)
+    await emu.wait_for_messages(USER, 2)
+    await bot.settle()
+    assert answer.text is None
+    shown = emu.last_message(USER)
+    assert shown.message_id != message_id
+    assert "8/10" in (shown.plain_text or "") and shown.buttons  # the view, sent anew
+    # only Telegram knew the message was gone: the one edit that found out is all it refused
+    assert [(c.method, c.error) for c in emu.failed_calls] == [
+        ("editMessageText", "Bad Request: message to edit not found")
+    ]
+    logs.assert_no_errors()
