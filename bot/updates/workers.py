@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -43,6 +44,23 @@ UNREACHABLE_RETRY = timedelta(seconds=5)
 # How often an idle worker looks for updates another process stored (PostgreSQL); with
 # SQLite there is no other process: this one's intake wakes it, the look is a safety net.
 IDLE_POLL = {"postgresql": 0.5, "sqlite": 5.0}
+
+
+# Characters no database column takes: NUL (PostgreSQL text) and lone surrogates (any
+# UTF-8 encoder). JSON can carry both into an update; they become U+FFFD, one code point
+# and one UTF-16 unit each, so entity offsets still point where they did.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value: Any) -> Any:
+    """An update's JSON with every string made storable (see `_UNSTORABLE`)."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {key: storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    return value
 
 
 class Workers:
@@ -139,7 +157,8 @@ class Workers:
             await self._set_aside(item, "died handling it")
             return
         try:
-            update = Update.de_json(item.payload, self.app.bot) if item.payload else None
+            payload = storable(item.payload) if item.payload else None
+            update = Update.de_json(payload, self.app.bot) if payload else None
         except Exception as exc:
             update, error = None, type(exc).__name__
         else:
