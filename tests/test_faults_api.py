@@ -23,6 +23,7 @@ from tests.rig import LogWatch, count, running_bot, watch_logs
 
 pytestmark = pytest.mark.e2e
 
+
 @pytest.fixture
 async def emu() -> AsyncIterator[BotApiEmulator]:
     async with BotApiEmulator(token=TOKEN) as emulator:

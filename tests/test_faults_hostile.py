@@ -21,7 +21,7 @@ from bot.ui import texts
 from storage.enums import InboxStatus
 from storage.models import Attack
 from tests.conftest import TOKEN, Harness
-from tests.rig import LogWatch, count, inbox_rows, running_bot, watch_logs
+from tests.rig import LogWatch, count, database, inbox_rows, running_bot, watch_logs
 
 pytestmark = pytest.mark.e2e
 
@@ -232,4 +232,109 @@ async def test_a_press_on_a_message_deleted_meanwhile_sends_the_new_view(
     assert [(c.method, c.error) for c in emu.failed_calls] == [
         ("editMessageText", "Bad Request: message to edit not found")
     ]
+    logs.assert_no_errors()
+
+
+# --- hostile text ---------------------------------------------------------------------------
+
+EMOJI_4096 = "🤕" * 2048  # 4,096 UTF-16 units, Telegram's longest message
+MARKS_4096 = "a" + "\u0301" * 4095
+PIECES = [
+    "migraine 6/10",
+    "\x00",
+    "\x00" * 50,
+    "\ud800",
+    "\udfff\ud800",
+    "\u202e",
+    "\u200f\u200e",
+    "\ufeff",
+    "\u200d" * 20,
+    "e\u0301\u0302\u0303\u0304",
+    "🤕",
+    "👩‍👩‍👧‍👦",
+    "<b>bold</b> &amp; <script>x</script> &#0; &bogus;",
+    "\n" * 30,
+    "\t\r\v\f",
+    "99999999999999999999/10",
+    "mag 1e308 mg",
+    "slept -5h",
+    "at 25:99 on 2026-02-30",
+    "headache since 99999 days ago",
+    "\U0010ffff",
+    "%s %d {0} {text}",
+    "' OR 1=1; DROP TABLE attack; --",
+]
+COMMANDS = ["/start", "/timezone", "/dose", "/log", "/summary", "/quiet", "/followup", "/undo"]
+
+
+def hostile_texts(count: int) -> list[str]:
+    """`count` messages made of the pieces above, commands and the two longest messages."""
+    texts_: list[str] = [EMOJI_4096, MARKS_4096, "x" * 4096, "\x00" * 4096, "\ud800" * 4096]
+    n = 0
+    while len(texts_) < count:
+        a, b_ = PIECES[n % len(PIECES)], PIECES[(n * 7 + 3) % len(PIECES)]
+        match n % 4:
+            case 0:
+                texts_.append(a + " " + b_)
+            case 1:
+                texts_.append(f"headache {a} 5/10 {b_}")
+            case 2:
+                texts_.append(f"{COMMANDS[n % len(COMMANDS)]} {a}{b_}")
+            case _:
+                texts_.append((a + b_) * (1 + n % 40))
+        n += 1
+    return texts_
+
+
+ODD_ENTITIES = [
+    [{"type": "bold", "offset": -5, "length": 10**9}],
+    [{"type": "bot_command", "offset": 0, "length": 10**12}],
+    [{"type": "no_such_type", "offset": 2, "length": 3}],
+    [{"type": "text_link", "offset": 0, "length": 4, "url": "javascript:alert(1)"}],
+    [{"type": "mention", "offset": 3, "length": 0}] * 100,
+]
+
+
+def writes(emu: BotApiEmulator, person: int, text: str) -> None:
+    """The person sends `text`; one with lone surrogates is put in the update as it is (the
+    emulator counts text in UTF-16, which has no lone surrogates)."""
+    try:
+        emu.user_says(person, text)
+    except UnicodeEncodeError:
+        user = emu.add_user(person)
+        entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        emu.inject_update(
+            {
+                "message": {
+                    "message_id": 1,
+                    "date": int(emu.now().timestamp()),
+                    "chat": {"id": person, "type": "private", "first_name": user["first_name"]},
+                    "from": user,
+                    "text": text,
+                    **({"entities": entities} if text.startswith("/") else {}),
+                }
+            }
+        )
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+async def test_hundreds_of_hostile_messages_are_each_answered(
+    kind: str, emu: BotApiEmulator, logs: LogWatch, tmp_path: Path
+) -> None:
+    messages = hostile_texts(255)
+    first = 800_000
+    async with database(kind, tmp_path) as url, running_bot(emu, url) as bot:
+        people = range(first, first + len(messages) + len(ODD_ENTITIES))
+        for person, text in zip(people, messages, strict=False):
+            writes(emu, person, text)
+        for person, entities in zip(people[len(messages) :], ODD_ENTITIES, strict=True):
+            emu.user_sends(person, {"text": "/log migraine 7/10", "entities": entities})
+        for person in people:
+            await emu.wait_for_messages(person, 1, timeout=60)
+        await bot.settle()
+        not_handled = [p for p in people if texts.NOT_HANDLED in bot.texts(p)]
+        assert not_handled == [], [messages[p - first][:40] for p in not_handled[:5]]
+        rows = await inbox_rows(bot)
+        assert {row.status for row in rows.values()} == {InboxStatus.DONE}
+    emu.assert_no_failed_calls()
     logs.assert_no_errors()
