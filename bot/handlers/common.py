@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -87,9 +87,14 @@ async def edit(message: Message, text: str | None, rows: Rows | None) -> None:
 
     An edit that changes nothing is skipped: Telegram refuses it ("message is not
     modified"), and a double tap would otherwise be a refused request. A message
-    that can no longer be edited is left as it is.
+    that is gone (deleted, or one Telegram no longer shows the bot: a press on it
+    comes with an inaccessible message) is not edited: its new view is sent as a
+    new message instead.
     """
     markup = keyboard(rows)
+    if not message.is_accessible:
+        await _send_instead(message, text, markup)
+        return
     same_buttons = message.reply_markup == markup
     same_text = text is None or plain(text) == (message.text or "").strip()
     if same_buttons and same_text:
@@ -100,8 +105,27 @@ async def edit(message: Message, text: str | None, rows: Rows | None) -> None:
         else:
             await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
     except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
+        reason = str(exc).lower()
+        if "not modified" in reason:
+            return
+        if "not found" not in reason and "can't be edited" not in reason:
             raise
+        await _send_instead(message, text if text is not None else message.text_html, markup)
+
+
+async def _send_instead(
+    message: Message, text: str | None, markup: InlineKeyboardMarkup | None
+) -> None:
+    """The view of a message that can't be edited, as a new message (when it has a text)."""
+    if not text:
+        return  # only its buttons changed, and there is no text to show them under
+    await message.get_bot().send_message(
+        message.chat_id,
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
+        disable_web_page_preview=True,
+    )
 
 
 async def reply(update: Update, text: str, rows: Rows | None = None) -> Message | None:

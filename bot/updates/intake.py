@@ -170,7 +170,10 @@ class Poller:
             body["offset"] = self.offset
         try:
             response = await client.post(self.url, json=body)
-            answer = response.json()
+            # Not response.json(): one button pressed in a modified client can carry bytes
+            # that are not UTF-8 into the batch, and a batch that never decodes would be
+            # fetched again forever, for everyone. Read them as python-telegram-bot does.
+            answer = json.loads(response.content.decode("utf-8", "replace"))
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("getUpdates failed: %s", type(exc).__name__)
             return None

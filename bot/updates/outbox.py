@@ -4,9 +4,12 @@ A payload is {"text": HTML, "rows": [[[label, callback data], ...], ...] | None,
 "edit": message id | None}. Sent in order per chat, deleted once Telegram has
 it. What Telegram refuses for good (the person blocked the bot) is set aside;
 what fails for a while (5xx, no connection, after the request layer's own
-retries) is tried again later with a growing pause, never dropped. A reply
-whose fate is unknown (the connection dropped after sending) is tried once more
-at most, so a person may see one reply twice, never none.
+retries) is tried again later with a growing pause, never dropped. That holds for
+a reply whose fate is unknown too (the connection dropped after the request went
+out): nobody can tell whether Telegram took it, so it is sent again, and each
+connection that drops after Telegram took a reply can show the person that reply
+twice; counting it as delivered instead would lose every reply of a spell of
+dropped connections longer than the first pause.
 """
 
 from __future__ import annotations
@@ -20,10 +23,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.clock import Clock
-from bot.ratelimit import may_have_arrived
 from storage.models import OutboxMessage
 from storage.queries import outbox
 
@@ -157,18 +159,6 @@ class Outbox:
             log.warning("outbox %s refused: %s; set aside", row.id, type(exc).__name__)
             await self._record(outbox.give_up, row.id)
             return True
-        except NetworkError as exc:
-            if may_have_arrived(exc) and row.attempts >= 1:
-                # Telegram may have it from the first try: one more send is the most a
-                # reply is doubled; a third could triple it.
-                log.warning(
-                    "outbox %s unsure again (%s); counted as delivered", row.id, type(exc).__name__
-                )
-                await self._delete([row.id])
-                return True
-            log.warning("outbox %s not sent (%s); will retry", row.id, type(exc).__name__)
-            await self._later(row)
-            return False
         except TelegramError as exc:
             log.warning("outbox %s not sent (%s); will retry", row.id, type(exc).__name__)
             await self._later(row)

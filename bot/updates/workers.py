@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -29,6 +30,7 @@ from bot.clock import Clock
 from bot.updates import handling
 from bot.updates.handling import Handling
 from bot.updates.outbox import Outbox
+from storage.db import is_unreachable
 from storage.queries import inbox
 from storage.queries.inbox import Claimed
 
@@ -43,6 +45,23 @@ UNREACHABLE_RETRY = timedelta(seconds=5)
 # How often an idle worker looks for updates another process stored (PostgreSQL); with
 # SQLite there is no other process: this one's intake wakes it, the look is a safety net.
 IDLE_POLL = {"postgresql": 0.5, "sqlite": 5.0}
+
+
+# Characters no database column takes: NUL (PostgreSQL text) and lone surrogates (any
+# UTF-8 encoder). JSON can carry both into an update; they become U+FFFD, one code point
+# and one UTF-16 unit each, so entity offsets still point where they did.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value: Any) -> Any:
+    """An update's JSON with every string made storable (see `_UNSTORABLE`)."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {key: storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    return value
 
 
 class Workers:
@@ -162,7 +181,8 @@ class Workers:
             await self._set_aside(item, "died handling it")
             return
         try:
-            update = Update.de_json(item.payload, self.app.bot) if item.payload else None
+            payload = storable(item.payload) if item.payload else None
+            update = Update.de_json(payload, self.app.bot) if payload else None
         except Exception as exc:
             update, error = None, type(exc).__name__
         else:
@@ -180,36 +200,57 @@ class Workers:
                 await inbox.finish(session, item.update_id, self.name, self.clock.now())
 
     async def _failed(self, item: Claimed, held: Handling) -> None:
-        now = self.clock.now()
-        async with self.sessions.begin() as session:
-            if held.unreachable:
-                # not the update's fault: wait for the database without counting a try
-                await inbox.release(
-                    session,
-                    item.update_id,
-                    self.name,
-                    now,
-                    error=held.failed or "unreachable",
-                    retry_in=UNREACHABLE_RETRY,
-                    max_attempts=10**9,
-                )
-                aside = False
-            else:
-                aside = await inbox.release(
-                    session,
-                    item.update_id,
-                    self.name,
-                    now,
-                    error=held.failed or "error",
-                    retry_in=RETRY_IN,
-                    max_attempts=MAX_ATTEMPTS,
-                )
+        if held.unreachable and item.attempts == 0 and self.tell_failed is not None:
+            # told now, once: giving the update back waits for the database
+            await self.tell_failed(item.chat_id, True)
+        aside = await self._release(item, held)
         if aside:
             log.error(
                 "update %s set aside after %d tries: %s", item.update_id, MAX_ATTEMPTS, held.failed
             )
-        if (aside or (held.unreachable and item.attempts == 0)) and self.tell_failed is not None:
-            await self.tell_failed(item.chat_id, held.unreachable)
+            if self.tell_failed is not None:
+                await self.tell_failed(item.chat_id, False)
+
+    async def _release(self, item: Claimed, held: Handling) -> bool:
+        """Give a failed update back (True if set aside), waiting out a database outage.
+
+        Until the database takes it, the update stays in hand (and its lease is renewed
+        once the heartbeat gets through): left to run out, the lease would count as a
+        worker dying on it, and keep the person waiting for the lease besides.
+        """
+        pause = 0.5
+        while True:
+            try:
+                async with self.sessions.begin() as session:
+                    if held.unreachable:
+                        # not the update's fault: wait for the database without counting a try
+                        await inbox.release(
+                            session,
+                            item.update_id,
+                            self.name,
+                            self.clock.now(),
+                            error=held.failed or "unreachable",
+                            retry_in=UNREACHABLE_RETRY,
+                            max_attempts=10**9,
+                        )
+                        return False
+                    return await inbox.release(
+                        session,
+                        item.update_id,
+                        self.name,
+                        self.clock.now(),
+                        error=held.failed or "error",
+                        retry_in=RETRY_IN,
+                        max_attempts=MAX_ATTEMPTS,
+                    )
+            except Exception as exc:
+                if self._stopping or not is_unreachable(exc):
+                    raise
+                log.warning(
+                    "update %s waits for the database: %s", item.update_id, type(exc).__name__
+                )
+                await asyncio.sleep(pause)
+                pause = min(10.0, pause * 2)
 
     async def _set_aside(self, item: Claimed, error: str) -> None:
         log.error("update %s set aside: %s", item.update_id, error)
