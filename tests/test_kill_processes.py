@@ -73,7 +73,11 @@ async def test_kill_9_in_a_burst_of_check_ins_loses_none_and_handles_none_twice(
             for chat in chats:  # a burst: everyone at once
                 emu.user_says(chat, f"migraine {_severity(chat)}/10")
             await wait_until(
-                lambda: len(answered()) >= KILL_AFTER_REPLIES, 60, "replies", every=0.01
+                lambda: len(answered()) >= KILL_AFTER_REPLIES,
+                60,
+                "replies",
+                every=0.01,
+                procs=(bot,),
             )
             await bot.kill()
 

@@ -98,7 +98,9 @@ async def test_three_processes_behind_a_webhook_handle_every_update_once_in_orde
             def replied() -> int:
                 return sum(len(set(_numbers(emu, chat))) for chat in chats)
 
-            await wait_until(lambda: replied() >= total // 3, 120, "a third of the replies")
+            await wait_until(
+                lambda: replied() >= total // 3, 120, "a third of the replies", procs=procs
+            )
             victim = procs[1]
             await victim.kill()
             killed_at = time.monotonic()
