@@ -51,3 +51,17 @@ async def test_a_worker_and_the_heartbeat_sweep_never_send_one_reply_twice(
     assert [text for chat, text in bot.sent if chat == 1] == [f"reply {n} to 1" for n in range(3)]
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+async def test_fresh_rows_a_sweep_already_sent_are_not_sent_again(sessions: Sessions) -> None:
+    """The heartbeat's sweep can read a worker's just-committed replies and send them
+    before the worker gets the chat's turn: the worker then sends nothing."""
+    async with sessions.begin() as session:
+        rows = outbox.add(
+            session, 1, [payload("reply")], update_id=None, worker="me", now=datetime.now(UTC)
+        )
+    bot = SlowBot()
+    sender = Outbox(sessions, bot, SystemClock(), "me")  # type: ignore[arg-type]
+    await sender.deliver()  # the sweep
+    await sender.deliver(1, fresh=rows)  # the worker, its turn come
+    assert bot.sent == [(1, "reply")]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -32,6 +33,7 @@ from storage.queries import outbox
 log = logging.getLogger(__name__)
 
 Rows = Sequence[Sequence[tuple[str, str]]]
+TRIED_KEPT = 10_000  # row ids remembered as tried (far more than are ever in flight)
 
 
 def payload(text: str, rows: Rows | None = None, *, edit: int | None = None) -> dict[str, Any]:
@@ -96,6 +98,9 @@ class Outbox:
         # replies to any other chat go out as they were stored, without reading them back.
         self._backlog: set[int] | None = None
         self._marked: set[int] = set()  # chats marked while the backlog was being read
+        # Rows a send was tried for lately: a sweep may have read a worker's fresh rows
+        # and sent them before the worker got the chat's turn; not again.
+        self._tried: OrderedDict[int, None] = OrderedDict()
 
     def _lock(self, chat_id: int) -> asyncio.Lock:
         if len(self._chats) > 10_000:  # forget idle chats
@@ -136,7 +141,7 @@ class Outbox:
     async def _deliver_chat(self, chat_id: int, fresh: Sequence[OutboxMessage] | None) -> int:
         """A chat's due replies, in order; stops at one that must wait (to keep the order)."""
         if fresh is not None and self._backlog is not None and chat_id not in self._backlog:
-            rows = list(fresh)
+            rows = [row for row in fresh if row.id not in self._tried]
         else:
             async with self.sessions() as session:
                 due = await outbox.due(session, self.worker, self.clock.now(), chat_id=chat_id)
@@ -149,6 +154,9 @@ class Outbox:
         return delivered
 
     async def _send(self, row: OutboxMessage) -> bool:
+        self._tried[row.id] = None
+        if len(self._tried) > TRIED_KEPT:
+            self._tried.popitem(last=False)
         try:
             await send_payload(self.bot, row.chat_id, row.payload)
         except Forbidden:
