@@ -50,6 +50,9 @@ class Heartbeat:
         self.outbox = outbox_sender
         self.active = active
         self.lease = lease
+        # leases in hand are renewed at least three times within one: a short lease
+        # (MAGBOT_INBOX_LEASE) must not run out under a living worker
+        self.every = min(EVERY, lease.total_seconds() / 3)
         self.on_share = on_share  # called with the number of processes alive
         self.bot_clock = bot_clock  # the prompts' own times are on the bot's clock
         self.on_recovered = on_recovered  # wake the dispatcher: recovered prompts are due
@@ -100,7 +103,7 @@ class Heartbeat:
         beats = 0
         while not self._stop.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), EVERY)
+                await asyncio.wait_for(self._stop.wait(), self.every)
             if self._stop.is_set():
                 return
             try:
