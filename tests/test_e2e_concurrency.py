@@ -8,27 +8,18 @@ bound, and the burst's own replies must keep its order.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.emulator.core import EmulatorEvent
 from bot.emulator.server import BotApiEmulator
-from tests.conftest import TOKEN, start_bot, stop_bot
+from tests.conftest import start_bot, stop_bot
 
 pytestmark = pytest.mark.e2e
 
 BURSTER = 7001
 OTHERS = range(7002, 7008)
-
-
-@pytest.fixture
-async def emu() -> AsyncIterator[BotApiEmulator]:
-    emulator = BotApiEmulator(token=TOKEN)
-    await emulator.start()
-    yield emulator
-    await emulator.stop()
 
 
 async def _greet(emu: BotApiEmulator, *people: int) -> None:
@@ -38,7 +29,10 @@ async def _greet(emu: BotApiEmulator, *people: int) -> None:
         await emu.wait_for_messages(person, 1)
 
 
-async def test_a_burst_does_not_hold_up_other_people(emu: BotApiEmulator, tmp_path: Path) -> None:
+async def test_a_burst_does_not_hold_up_other_people(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    emu = emulator
     app = await start_bot(emu, f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", concurrency=2)
     try:
         await _greet(emu, BURSTER, *OTHERS)
@@ -72,8 +66,9 @@ async def test_a_burst_does_not_hold_up_other_people(emu: BotApiEmulator, tmp_pa
 
 
 async def test_a_reply_that_waits_for_a_retry_is_not_overtaken(
-    emu: BotApiEmulator, tmp_path: Path
+    emulator: BotApiEmulator, tmp_path: Path
 ) -> None:
+    emu = emulator
     app = await start_bot(emu, f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
     try:
         await _greet(emu, BURSTER)
