@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -56,12 +57,32 @@ async def test_a_worker_and_the_heartbeat_sweep_never_send_one_reply_twice(
 async def test_fresh_rows_a_sweep_already_sent_are_not_sent_again(sessions: Sessions) -> None:
     """The heartbeat's sweep can read a worker's just-committed replies and send them
     before the worker gets the chat's turn: the worker then sends nothing."""
-    async with sessions.begin() as session:
-        rows = outbox.add(
-            session, 1, [payload("reply")], update_id=None, worker="me", now=datetime.now(UTC)
-        )
     bot = SlowBot()
     sender = Outbox(sessions, bot, SystemClock(), "me")  # type: ignore[arg-type]
-    await sender.deliver()  # the sweep
-    await sender.deliver(1, fresh=rows)  # the worker, its turn come
-    assert bot.sent == [(1, "reply")]
+    await sender.deliver()  # the first sweep: nothing waits here
+    for n in range(2):  # twice: SQLite gives the second row the first one's id again
+        stored_at = time.monotonic()
+        async with sessions.begin() as session:
+            rows = outbox.add(
+                session,
+                1,
+                [payload(f"reply {n}")],
+                update_id=None,
+                worker="me",
+                now=datetime.now(UTC),
+            )
+        await sender.deliver()  # the sweep
+        await sender.deliver(1, fresh=rows, stored_at=stored_at)  # the worker, its turn come
+        # and a fresh row nobody read back goes out as it was stored
+        stored_at = time.monotonic()
+        async with sessions.begin() as session:
+            rows = outbox.add(
+                session,
+                1,
+                [payload(f"more {n}")],
+                update_id=None,
+                worker="me",
+                now=datetime.now(UTC),
+            )
+        await sender.deliver(1, fresh=rows, stored_at=stored_at)
+    assert bot.sent == [(1, "reply 0"), (1, "more 0"), (1, "reply 1"), (1, "more 1")]

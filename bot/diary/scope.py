@@ -7,6 +7,7 @@ outbox: effects, "handled" and the confirmation commit together or not at all.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -45,6 +46,7 @@ class Scope:
     replies: list[dict[str, Any]] = field(default_factory=list)
     # ...and, once committed with a lease, the outbox rows that hold them
     stored: list[OutboxMessage] = field(default_factory=list)
+    stored_at: float = 0.0  # time.monotonic() just before that commit
 
     def at(self, moment: datetime, group: int) -> Scope:
         """The same transaction and person, for work that happened at another moment."""
@@ -84,6 +86,7 @@ async def unit(
         # the outbox and the inbox keep process time, not the diary's (a demo's shifted clock)
         wall = datetime.now(UTC)
         if scope.replies:
+            scope.stored_at = time.monotonic()
             scope.stored = outbox.add(
                 session,
                 chat_id,

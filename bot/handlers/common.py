@@ -77,6 +77,7 @@ async def scope_of(update: Update, ctx: Context) -> AsyncIterator[Scope]:
     if held is not None and lease is not None:
         held.finished = True
         held.replies.extend(scope.stored)
+        held.replies_at = scope.stored_at
     else:
         for queued in scope.replies:
             await send_payload(ctx.bot, chat.id, queued)

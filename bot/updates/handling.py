@@ -25,6 +25,7 @@ class Handling:
     # the outbox rows committed with its effects: the worker sends them without
     # reading them back (storage.models.OutboxMessage)
     replies: list[Any] = field(default_factory=list)
+    replies_at: float = 0.0  # time.monotonic() just before they were committed
 
 
 CURRENT: ContextVar[Handling | None] = ContextVar("magbot_handling", default=None)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
+import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -33,7 +33,7 @@ from storage.queries import outbox
 log = logging.getLogger(__name__)
 
 Rows = Sequence[Sequence[tuple[str, str]]]
-TRIED_KEPT = 10_000  # row ids remembered as tried (far more than are ever in flight)
+READ_KEPT = 600.0  # seconds a chat's last read-back is remembered
 
 
 def payload(text: str, rows: Rows | None = None, *, edit: int | None = None) -> dict[str, Any]:
@@ -98,9 +98,10 @@ class Outbox:
         # replies to any other chat go out as they were stored, without reading them back.
         self._backlog: set[int] | None = None
         self._marked: set[int] = set()  # chats marked while the backlog was being read
-        # Rows a send was tried for lately: a sweep may have read a worker's fresh rows
-        # and sent them before the worker got the chat's turn; not again.
-        self._tried: OrderedDict[int, None] = OrderedDict()
+        # When each chat's replies were last read back (time.monotonic()): a read after
+        # a worker stored its fresh rows may have sent them before the worker got the
+        # chat's turn, so the worker reads back too. (Not row ids: SQLite reuses them.)
+        self._read_at: dict[int, float] = {}
 
     def _lock(self, chat_id: int) -> asyncio.Lock:
         if len(self._chats) > 10_000:  # forget idle chats
@@ -116,15 +117,25 @@ class Outbox:
                 self._backlog.add(chat_id)
 
     async def deliver(
-        self, chat_id: int | None = None, *, fresh: Sequence[OutboxMessage] | None = None
+        self,
+        chat_id: int | None = None,
+        *,
+        fresh: Sequence[OutboxMessage] | None = None,
+        stored_at: float = 0.0,
     ) -> int:
         """Send what is due (of one chat, or all of this worker's); how many went out.
 
-        `fresh`: the rows a worker just committed for `chat_id`; sent as they are
-        when nothing older of that chat waits here.
+        `fresh`: the rows a worker committed for `chat_id` (`stored_at`, on
+        time.monotonic(), just before the commit); sent as they are when nothing
+        older of that chat waits here and nobody read the chat's rows since.
         """
         if chat_id is not None:
             async with self._lock(chat_id):
+                if fresh is not None and (
+                    self._read_at.get(chat_id, -1.0) >= stored_at
+                    or time.monotonic() - stored_at > READ_KEPT  # older than we remember
+                ):
+                    fresh = None
                 return await self._deliver_chat(chat_id, fresh)
         self._marked = set()
         async with self.sessions() as session:
@@ -141,8 +152,12 @@ class Outbox:
     async def _deliver_chat(self, chat_id: int, fresh: Sequence[OutboxMessage] | None) -> int:
         """A chat's due replies, in order; stops at one that must wait (to keep the order)."""
         if fresh is not None and self._backlog is not None and chat_id not in self._backlog:
-            rows = [row for row in fresh if row.id not in self._tried]
+            rows = list(fresh)
         else:
+            now = time.monotonic()
+            if len(self._read_at) > 10_000:
+                self._read_at = {c: t for c, t in self._read_at.items() if t > now - READ_KEPT}
+            self._read_at[chat_id] = now
             async with self.sessions() as session:
                 due = await outbox.due(session, self.worker, self.clock.now(), chat_id=chat_id)
             rows = list(due)
@@ -154,9 +169,6 @@ class Outbox:
         return delivered
 
     async def _send(self, row: OutboxMessage) -> bool:
-        self._tried[row.id] = None
-        if len(self._tried) > TRIED_KEPT:
-            self._tried.popitem(last=False)
         try:
             await send_payload(self.bot, row.chat_id, row.payload)
         except Forbidden:

@@ -169,7 +169,9 @@ class Workers:
             self.wake.set()
         try:
             if handled:
-                await self.outbox.deliver(item.chat_id, fresh=held.replies)
+                await self.outbox.deliver(
+                    item.chat_id, fresh=held.replies, stored_at=held.replies_at
+                )
         except Exception as exc:
             log.error("update %s replies: %s", item.update_id, type(exc).__name__)
         finally:
