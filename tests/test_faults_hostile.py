@@ -21,7 +21,7 @@ from bot.ui import texts
 from storage.enums import InboxStatus
 from storage.models import Attack
 from tests.conftest import TOKEN, Harness
-from tests.rig import LogWatch, count, database, inbox_rows, running_bot, watch_logs
+from tests.rig import LogWatch, count, database, inbox_rows, running_bot, watch_logs, writes
 
 pytestmark = pytest.mark.e2e
 
@@ -293,28 +293,6 @@ ODD_ENTITIES = [
     [{"type": "text_link", "offset": 0, "length": 4, "url": "javascript:alert(1)"}],
     [{"type": "mention", "offset": 3, "length": 0}] * 100,
 ]
-
-
-def writes(emu: BotApiEmulator, person: int, text: str) -> None:
-    """The person sends `text`; one with lone surrogates is put in the update as it is (the
-    emulator counts text in UTF-16, which has no lone surrogates)."""
-    try:
-        emu.user_says(person, text)
-    except UnicodeEncodeError:
-        user = emu.add_user(person)
-        entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        emu.inject_update(
-            {
-                "message": {
-                    "message_id": 1,
-                    "date": int(emu.now().timestamp()),
-                    "chat": {"id": person, "type": "private", "first_name": user["first_name"]},
-                    "from": user,
-                    "text": text,
-                    **({"entities": entities} if text.startswith("/") else {}),
-                }
-            }
-        )
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
