@@ -145,3 +145,25 @@ def watch_logs(*secrets: str) -> Iterator[LogWatch]:
         root.removeHandler(watch)
         for name, level in saved.items():
             logging.getLogger(name).setLevel(level)
+
+
+def writes(emu: BotApiEmulator, person: int, text: str) -> None:
+    """The person sends `text`; one with lone surrogates is put in the update as it is (the
+    emulator counts text in UTF-16, which has no lone surrogates)."""
+    try:
+        emu.user_says(person, text)
+    except UnicodeEncodeError:
+        user = emu.add_user(person)
+        entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        emu.inject_update(
+            {
+                "message": {
+                    "message_id": 1,
+                    "date": int(emu.now().timestamp()),
+                    "chat": {"id": person, "type": "private", "first_name": user["first_name"]},
+                    "from": user,
+                    "text": text,
+                    **({"entities": entities} if text.startswith("/") else {}),
+                }
+            }
+        )

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.emulator.server import BotApiEmulator
-from storage.models import Attack, OutboxMessage
+from bot.scheduling import plan
+from storage.models import Attack, OutboxMessage, Prompt
+from storage.queries import users
 from tests.conftest import TOKEN, Harness
 from tests.rig import LogWatch, count, running_bot, watch_logs
 
@@ -158,5 +161,44 @@ async def test_a_burst_of_ten_messages_draws_no_429_and_is_answered_in_order(
     assert len(said) == 10
     assert [f"{100 + 10 * n} mg" in text for n, text in enumerate(said)] == [True] * 10
     assert [c for c in emu.calls if c.status == 429] == []
+    emu.assert_no_failed_calls()
+    logs.assert_no_errors()
+
+
+async def test_5xx_and_dropped_connections_during_a_fan_out_deliver_each_prompt_once(
+    bot: Harness, emu: BotApiEmulator, logs: LogWatch
+) -> None:
+    people = range(6500, 6530)
+    now = bot.app.bot_data.clock.now()
+    async with bot.sessions.begin() as session:
+        for person in people:
+            emu.add_user(person)
+            await users.create_user(session, person, person, now)
+        await session.flush()
+        await plan.insert_prompts(
+            session,
+            [
+                {
+                    "user_id": person,
+                    "kind": "dose",
+                    "scheduled_for": now - timedelta(seconds=1),
+                    "amount_mg": 200.0,
+                }
+                for person in people
+            ],
+        )
+    emu.inject_fault("error", status=503, methods=["sendMessage"], duration=5.0)
+    emu.inject_fault("drop", methods=["sendMessage"], count=5)  # after the 503s: not taken
+    bot.app.bot_data.scheduler.wake_at(now)  # as the commit of a new prompt does
+    for person in people:
+        await emu.wait_for_messages(person, 1, timeout=60)
+    await bot.settle(quiet=1.0)
+
+    assert {c.fault for c in emu.faulted_calls} == {"error", "drop"}
+    assert [len(emu.messages(person)) for person in people] == [1] * len(people)
+    assert all("magnesium" in said[0] for said in (bot.texts(p) for p in people))
+    async with bot.sessions() as session:
+        statuses = (await session.scalars(select(Prompt.status))).all()
+    assert statuses == ["sent"] * len(people)
     emu.assert_no_failed_calls()
     logs.assert_no_errors()

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from bot.emulator.server import BotApiEmulator
 from bot.handlers import checkin
@@ -21,7 +22,16 @@ from bot.ui import texts
 from storage.enums import InboxStatus
 from storage.models import Attack
 from tests.conftest import TOKEN, Harness
-from tests.rig import LogWatch, count, database, inbox_rows, running_bot, watch_logs
+from tests.rig import (
+    LogWatch,
+    count,
+    database,
+    fresh_postgres,
+    inbox_rows,
+    running_bot,
+    watch_logs,
+    writes,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -295,28 +305,6 @@ ODD_ENTITIES = [
 ]
 
 
-def writes(emu: BotApiEmulator, person: int, text: str) -> None:
-    """The person sends `text`; one with lone surrogates is put in the update as it is (the
-    emulator counts text in UTF-16, which has no lone surrogates)."""
-    try:
-        emu.user_says(person, text)
-    except UnicodeEncodeError:
-        user = emu.add_user(person)
-        entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        emu.inject_update(
-            {
-                "message": {
-                    "message_id": 1,
-                    "date": int(emu.now().timestamp()),
-                    "chat": {"id": person, "type": "private", "first_name": user["first_name"]},
-                    "from": user,
-                    "text": text,
-                    **({"entities": entities} if text.startswith("/") else {}),
-                }
-            }
-        )
-
-
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
 async def test_hundreds_of_hostile_messages_are_each_answered(
     kind: str, emu: BotApiEmulator, logs: LogWatch, tmp_path: Path
@@ -336,5 +324,26 @@ async def test_hundreds_of_hostile_messages_are_each_answered(
         assert not_handled == [], [messages[p - first][:40] for p in not_handled[:5]]
         rows = await inbox_rows(bot)
         assert {row.status for row in rows.values()} == {InboxStatus.DONE}
+    emu.assert_no_failed_calls()
+    logs.assert_no_errors()
+
+
+async def test_a_press_that_waited_too_long_is_applied_without_a_refused_answer(
+    emu: BotApiEmulator, logs: LogWatch, tmp_path: Path
+) -> None:
+    # The database is slow (a lock held for longer than Telegram waits for a press's
+    # answer, 15 s): by the time the press is handled, answering it would be refused.
+    async with fresh_postgres() as url, running_bot(emu, url) as bot:
+        message_id, attack_id = await _checkin_reply(bot, USER, "headache")  # asks how bad
+        async with bot.sessions.begin() as session:
+            await session.execute(text("LOCK TABLE attack IN ACCESS EXCLUSIVE MODE"))
+            query = emu.press_button(USER, message_id, f"at:i:{attack_id}:6")
+            await asyncio.sleep(16)
+        await emu.wait_for(lambda: "6/10" in (emu.last_message(USER).plain_text or ""), timeout=10)
+        await bot.settle()
+        async with bot.sessions() as session:
+            attack = await session.get(Attack, attack_id)
+        assert attack is not None and attack.peak_intensity == 6  # the press counted
+        assert query not in [answer.callback_query_id for answer in emu.callback_answers]
     emu.assert_no_failed_calls()
     logs.assert_no_errors()

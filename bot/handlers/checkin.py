@@ -22,6 +22,7 @@ from bot.domain.redflags import red_flags
 from bot.handlers.answers import answer_awaited
 from bot.handlers.common import (
     Out,
+    answer,
     edit,
     edit_sent,
     message_time,
@@ -134,9 +135,9 @@ async def on_attack_button(update: Update, ctx: Context) -> None:
                 rows = None if done else attack_rows(attack, panel, group=group)
                 shown = (None if view_only else text, rows)
     if shown is None:
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
-    await query.answer()
+    await answer(query)
     if isinstance(query.message, Message):
         await edit(query.message, *shown)
 
@@ -165,9 +166,9 @@ async def on_checkin_button(update: Update, ctx: Context) -> None:
         if out is not None:
             await reply(update, *out)
     if out is None:
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
-    await query.answer()
+    await answer(query)
     if isinstance(query.message, Message):
         await edit(query.message, None, None)
 
@@ -193,9 +194,9 @@ async def on_question_button(update: Update, ctx: Context) -> None:
                 if moved is not None:
                     said = tx.zone_fixed(pressed.zone, moved)
     if said is None:
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
-    await query.answer()
+    await answer(query)
     if isinstance(query.message, Message):
         await edit(query.message, f"{query.message.text_html}\n→ {said}", None)
 
@@ -203,7 +204,7 @@ async def on_question_button(update: Update, ctx: Context) -> None:
 async def on_unknown_button(update: Update, ctx: Context) -> None:
     """Any callback no flow recognises: old versions, forged data."""
     assert update.callback_query is not None
-    await update.callback_query.answer(texts.STALE_BUTTON)
+    await answer(update.callback_query, texts.STALE_BUTTON)
 
 
 async def on_edited(update: Update, ctx: Context) -> None:

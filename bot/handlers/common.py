@@ -8,12 +8,13 @@ scope (help, a refusal) is sent at once.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -23,11 +24,26 @@ from bot.ui.keyboards import Rows, keyboard, plain
 from bot.updates import handling
 from bot.updates.outbox import payload, send_payload
 
-__all__ = ["Out", "Rows", "edit", "edit_sent", "reply", "scope_of", "send_all", "shown_today"]
+__all__ = [
+    "Out",
+    "Rows",
+    "answer",
+    "edit",
+    "edit_sent",
+    "reply",
+    "scope_of",
+    "send_all",
+    "shown_today",
+]
+
+log = logging.getLogger(__name__)
 
 Out = tuple[str, Rows | None]
 # A message dated in the future (clock skew) is taken as written now.
 MAX_SKEW = timedelta(minutes=5)
+# Telegram takes the answer to a press for about 15 s after it; a press that waited in
+# the inbox longer than this (a slow or absent database, a backlog) is applied, not answered.
+ANSWER_WITHIN = timedelta(seconds=12)
 
 
 def shown_today(scope: Scope) -> date:
@@ -81,6 +97,23 @@ async def scope_of(update: Update, ctx: Context) -> AsyncIterator[Scope]:
     else:
         for queued in scope.replies:
             await send_payload(ctx.bot, chat.id, queued)
+
+
+async def answer(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer a press (with a toast), unless Telegram would refuse it by now.
+
+    The inbox knows how long the press waited; one that waited at Telegram (the bot
+    was down) can't be known, and its refusal is no error: the press is still applied.
+    """
+    held = handling.current()
+    if held is not None and datetime.now(UTC) - held.received_at > ANSWER_WITHIN:
+        return
+    try:
+        await query.answer(text)
+    except BadRequest as exc:
+        if "query is too old" not in str(exc).lower():
+            raise
+        log.info("the answer to a press came too late for Telegram")
 
 
 async def edit(message: Message, text: str | None, rows: Rows | None) -> None:

@@ -7,6 +7,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.context import App, Context
+from bot.handlers.common import answer
 from bot.ui import texts
 
 GROUP = -10
@@ -25,7 +26,7 @@ async def gate(update: Update, ctx: Context) -> None:
         if update.message:
             await update.message.reply_text(texts.NOT_ALLOWED)
         elif update.callback_query:
-            await update.callback_query.answer(texts.NOT_ALLOWED)
+            await answer(update.callback_query, texts.NOT_ALLOWED)
         raise ApplicationHandlerStop
 
 

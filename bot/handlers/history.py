@@ -11,7 +11,7 @@ from bot.diary import history, journal
 from bot.diary.awaiting import Awaited
 from bot.diary.scope import Scope
 from bot.domain.dates import parse_past_datetime
-from bot.handlers.common import Out, edit, reply, scope_of, shown_today
+from bot.handlers.common import Out, answer, edit, reply, scope_of, shown_today
 from bot.ui import buttons as b
 from bot.ui import entries as tx
 from bot.ui import history as ui
@@ -64,9 +64,9 @@ async def on_log_button(update: Update, ctx: Context) -> None:
         if out is not None:
             await reply(update, *out)
     if out is None and page_view is None:
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
-    await query.answer()
+    await answer(query)
     if page_view is not None and isinstance(query.message, Message):
         await edit(query.message, page_view[0], page_view[1])
 

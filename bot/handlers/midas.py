@@ -15,7 +15,7 @@ from bot.context import App, Context
 from bot.diary import midas
 from bot.diary.awaiting import Awaited
 from bot.diary.scope import Scope
-from bot.handlers.common import Out, edit, reply, scope_of
+from bot.handlers.common import Out, answer, edit, reply, scope_of
 from bot.ui import buttons as b
 from bot.ui import midas as ui
 from bot.ui.callbacks import pattern, unpack
@@ -51,7 +51,7 @@ async def on_midas_button(update: Update, ctx: Context) -> None:
             case _:
                 step = midas.Gone()
     toast, text, rows = ui.view(step)
-    await query.answer(toast)
+    await answer(query, toast)
     if text and isinstance(query.message, Message):
         await edit(query.message, text, rows)
 

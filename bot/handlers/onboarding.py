@@ -12,7 +12,7 @@ from bot.diary import onboarding
 from bot.diary.awaiting import Awaited
 from bot.diary.scope import Scope
 from bot.domain.parse import parse
-from bot.handlers.common import Out, edit, scope_of, send_all
+from bot.handlers.common import Out, answer, edit, scope_of, send_all
 from bot.ui import buttons as b
 from bot.ui import settings as ui
 from bot.ui import texts
@@ -58,9 +58,9 @@ async def on_button(update: Update, ctx: Context) -> None:
                         outs = [ui.question(scope.user, "start_date")]
         await send_all(update, outs)
     if shown is None:
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
-    await query.answer()
+    await answer(query)
     message = query.message
     if isinstance(message, Message):
         label, rows = shown

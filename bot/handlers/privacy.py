@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import App, Context
 from bot.diary import privacy
-from bot.handlers.common import edit, reply, scope_of
+from bot.handlers.common import answer, edit, reply, scope_of
 from bot.ui import buttons as b
 from bot.ui import texts
 from bot.ui.callbacks import pattern, unpack
@@ -56,12 +56,12 @@ async def on_delete_button(update: Update, ctx: Context) -> None:
     assert query is not None
     pressed = unpack(query.data, b.EraseConfirm, b.EraseCancel)
     if pressed is None:
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
     if isinstance(pressed, b.EraseConfirm):
         async with scope_of(update, ctx) as scope:
             await privacy.erase(scope)
-    await query.answer()
+    await answer(query)
     if isinstance(query.message, Message):
         text = DELETED if isinstance(pressed, b.EraseConfirm) else DELETE_CANCELLED
         await edit(query.message, text, None)

@@ -19,7 +19,7 @@ from bot.diary.awaiting import Awaited
 from bot.diary.scope import Scope
 from bot.domain.entries import DoseEntry, SleepEntry
 from bot.domain.parse import parse, read_dose_amount
-from bot.handlers.common import Out, edit, scope_of, shown_today
+from bot.handlers.common import Out, answer, edit, scope_of, shown_today
 from bot.ui import buttons as b
 from bot.ui import prompts as pt
 from bot.ui.callbacks import pattern, unpack
@@ -32,7 +32,7 @@ Answered = tuple[list[Out], list[tuple[int, str]]]
 async def _show(update: Update, toast: str, text: str | None, rows: Rows | None) -> None:
     query = update.callback_query
     assert query is not None
-    await query.answer(toast)
+    await answer(query, toast)
     if text is not None and isinstance(query.message, Message):
         await edit(query.message, text, rows)
 

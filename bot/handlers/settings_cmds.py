@@ -20,7 +20,7 @@ from bot.diary.awaiting import Awaited
 from bot.diary.scope import Scope
 from bot.domain.commands import BadArgument
 from bot.handlers import onboarding
-from bot.handlers.common import Out, command_args, reply, scope_of
+from bot.handlers.common import Out, answer, command_args, reply, scope_of
 from bot.ui import buttons as b
 from bot.ui import settings as ui
 from bot.ui import texts
@@ -92,9 +92,9 @@ async def on_card_button(update: Update, ctx: Context) -> None:
     assert query is not None
     pressed = unpack(query.data, b.SettingsCard)
     if pressed is None:
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
-    await query.answer()
+    await answer(query)
     if pressed.key in (b.CardKey.PAUSE, b.CardKey.RESUME):
         await _set_paused(update, ctx, pressed.key is b.CardKey.PAUSE)
         return
