@@ -51,7 +51,7 @@ class Proxy:
         for writer in list(self._open):
             writer.transport.abort()
         self._open.clear()
-        await asyncio.sleep(0)
+        await self._server.wait_closed()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -91,9 +91,13 @@ async def test_a_database_outage_answers_each_message_once_and_loses_nothing(
         proxy = Proxy(target.host or "127.0.0.1", target.port or 5432)
         await proxy.start()
         through_proxy = target.set(host="127.0.0.1", port=proxy.port)
-        async with running_bot(
-            emu, through_proxy.render_as_string(hide_password=False), reader_url=url
-        ) as bot:
+        async with contextlib.AsyncExitStack() as stack:
+            stack.push_async_callback(proxy.cut)  # closed last, after the bot
+            bot = await stack.enter_async_context(
+                running_bot(
+                    emu, through_proxy.render_as_string(hide_password=False), reader_url=url
+                )
+            )
             regular, newcomers = range(9100, 9103), range(9103, 9105)
             for person in regular:
                 await bot.say("mag 200", user=person)  # known before the outage
