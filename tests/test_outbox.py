@@ -86,3 +86,25 @@ async def test_fresh_rows_a_sweep_already_sent_are_not_sent_again(sessions: Sess
             )
         await sender.deliver(1, fresh=rows, stored_at=stored_at)
     assert bot.sent == [(1, "reply 0"), (1, "more 0"), (1, "reply 1"), (1, "more 1")]
+
+
+async def test_a_read_that_waited_for_the_connection_counts_from_when_it_returned(
+    sessions: Sessions,
+) -> None:
+    """A sweep asks for a chat's rows while a worker's transaction holds the connection
+    (SQLite has one); its read runs after the worker's commit and sends the fresh row:
+    the worker must not send it again."""
+    bot = SlowBot()
+    sender = Outbox(sessions, bot, SystemClock(), "me")  # type: ignore[arg-type]
+    await sender.deliver()  # the first sweep: nothing waits here
+    async with sessions.begin() as session:
+        await outbox.pending_chats(session, "me")  # the worker's transaction has begun
+        sweep = asyncio.create_task(sender.deliver(1))  # a read of chat 1, kept waiting
+        await asyncio.sleep(0.05)
+        stored_at = time.monotonic()
+        rows = outbox.add(
+            session, 1, [payload("reply")], update_id=None, worker="me", now=datetime.now(UTC)
+        )
+    await sweep
+    await sender.deliver(1, fresh=rows, stored_at=stored_at)
+    assert bot.sent == [(1, "reply")]

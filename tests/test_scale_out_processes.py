@@ -105,6 +105,9 @@ async def test_three_processes_behind_a_webhook_handle_every_update_once_in_orde
             await victim.kill()
             killed_at = time.monotonic()
             living = (procs[0], procs[2])
+            # the victim's last requests may still be on their way through the emulator;
+            # nobody else sends its replies before adopting them (20 s without a beat)
+            await asyncio.sleep(1.0)
             at_kill = {chat: _numbers(emu, chat) for chat in chats}
             inbox_at_kill = await db.count_by(
                 "SELECT status, count(*) FROM inbox_update GROUP BY status"
@@ -156,7 +159,7 @@ async def test_three_processes_behind_a_webhook_handle_every_update_once_in_orde
     assert anxiety == dict.fromkeys(chats, PER_CHAT), report
     for chat, got in per_chat.items():
         assert sorted(set(got)) == list(range(1, PER_CHAT + 1)), f"chat {chat}: {got}"
-    assert doubled <= in_flight, f"doubled beyond those in flight at the kill: {report}"
+    assert doubled <= in_flight, f"doubled beyond in flight: {doubled - in_flight}: {report}"
     assert not late, f"out of order: {[(c, per_chat[c]) for c in sorted(late)[:5]]}: {report}"
     assert len(handled_by) == PROCESSES and min(handled_by.values()) > 0, handled_by
 

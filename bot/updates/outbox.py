@@ -154,13 +154,15 @@ class Outbox:
         if fresh is not None and self._backlog is not None and chat_id not in self._backlog:
             rows = list(fresh)
         else:
+            async with self.sessions() as session:
+                due = await outbox.due(session, self.worker, self.clock.now(), chat_id=chat_id)
+            rows = list(due)
+            # when the read returned, not when it was asked for: it may have waited for a
+            # connection and seen rows committed meanwhile
             now = time.monotonic()
             if len(self._read_at) > 10_000:
                 self._read_at = {c: t for c, t in self._read_at.items() if t > now - READ_KEPT}
             self._read_at[chat_id] = now
-            async with self.sessions() as session:
-                due = await outbox.due(session, self.worker, self.clock.now(), chat_id=chat_id)
-            rows = list(due)
         delivered = 0
         for row in rows:
             if not await self._send(row):
