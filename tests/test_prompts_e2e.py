@@ -301,3 +301,25 @@ async def test_rate_limited_prompts_are_waited_out_and_all_arrive_once(tmp_path:
         await stop_bot(app)
         await reader.dispose()
         await emu.stop()
+
+
+async def test_a_prompt_whose_delivery_is_unsure_is_repeated_once_worded_for_it(
+    bot: Harness,
+) -> None:
+    await bot.say("/timezone Europe/Berlin")
+    due = (now(bot) + timedelta(seconds=LEAD + 0.5)).replace(second=0, microsecond=0)
+    await bot.say(f"/dose 200mg {due.astimezone(BERLIN):%H:%M}")
+    before = len(bot.emu.messages(USER))
+    # Telegram takes the prompt, then the connection drops before its answer; twice
+    bot.emu.inject_fault("deliver_then_drop", methods=["sendMessage"], chat_id=USER, count=2)
+    await bot.emu.wait_for_messages(USER, before + 1, timeout=LEAD + 8)
+    dispatcher = bot.app.bot_data.scheduler.dispatcher
+    for _ in range(3):  # the next rounds: one repeat, then nothing more
+        await dispatcher.run()
+        await bot.settle()
+    prompts = [m.plain_text or "" for m in bot.emu.messages(USER)[before:]]
+    assert len(prompts) == 2, prompts
+    assert prompts[0].startswith("💊 Time for your magnesium")
+    assert prompts[1].startswith("(In case this didn't reach you:)")
+    row = await only_row(bot, Prompt, kind="dose", scheduled_for=due)
+    assert row.status == "sent"

@@ -35,10 +35,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.clock import Clock
 from bot.domain import schedule as sch
+from bot.ratelimit import may_have_arrived
 from bot.scheduling import plan
 from storage.enums import Awaiting, PromptKind
 from storage.models import Attack, MedicationTaken, Prompt, Sleep, User
@@ -449,23 +450,31 @@ class Dispatcher:
             stats.blocked += 1
             log.info("user %s blocked the bot; prompts stopped", prompt.user_id)
             return
-        except TimedOut:
-            # Telegram may have delivered it: count it sent rather than risk a double.
-            log.warning("prompt %s timed out; assuming delivered", prompt.id)
-            message = None
         except (RetryAfter, NetworkError) as exc:
-            # Not delivered (rate limit still hit after the limiter's retries, or no
-            # connection): back in the queue, the grace rule decides on the next round.
-            log.warning("prompt %s not sent (%s); will retry", prompt.id, type(exc).__name__)
-            async with self.sessions.begin() as session:
-                await session.execute(
-                    update(Prompt)
-                    .where(Prompt.id == prompt.id, Prompt.claimed_by == self.name)
-                    .values(status="pending", claimed_by=None, claimed_at=None)
-                    .execution_options(synchronize_session=False)
-                )
-            stats.failed += 1
-            return
+            unsure = may_have_arrived(exc) is True  # the request went out; no answer came
+            if unsure and prompt.resent:
+                # its one repeat is unsure too: Telegram most likely has one of the two
+                log.warning("prompt %s unsure again; counted as delivered", prompt.id)
+                message = None
+            else:
+                # Back in the queue, the grace rule decides on the next round. Unsure
+                # whether Telegram delivered it: the repeat says "in case this didn't
+                # reach you", and is the only one.
+                log.warning("prompt %s not sent (%s); will retry", prompt.id, type(exc).__name__)
+                async with self.sessions.begin() as session:
+                    await session.execute(
+                        update(Prompt)
+                        .where(Prompt.id == prompt.id, Prompt.claimed_by == self.name)
+                        .values(
+                            status="pending",
+                            claimed_by=None,
+                            claimed_at=None,
+                            outcome=plan.RECLAIMED if unsure else prompt.outcome,
+                        )
+                        .execution_options(synchronize_session=False)
+                    )
+                stats.failed += 1
+                return
         except TelegramError as exc:
             log.warning("prompt %s failed: %s", prompt.id, type(exc).__name__)
             async with self.sessions.begin() as session:
