@@ -10,20 +10,19 @@ from __future__ import annotations
 import io
 import logging
 import re
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from bot.emulator.server import BotApiEmulator
 from bot.logsafe import CHATTY_LOGGERS, RedactingFilter
 from storage.db import make_engine, make_sessionmaker
 from storage.models import InboxUpdate
-from tests.conftest import TOKEN, Harness, postgres_url, start_bot, stop_bot
+from tests.conftest import TOKEN, Harness, start_bot, stop_bot
+from tests.processes import fresh_postgres_database
 
 # SQL statements and their parameters (people's text) are held back at WARNING in
 # production whatever the level (bot.logsafe.CHATTY_LOGGERS); every other logger,
@@ -32,32 +31,12 @@ HELD_BACK = {"sqlalchemy", "aiosqlite", "asyncpg"}
 
 
 @asynccontextmanager
-async def fresh_postgres() -> AsyncIterator[str]:
-    """The URL of a new, empty PostgreSQL database, dropped afterwards (skips when unset).
-
-    A database of its own, not a schema: the bot is configured by URL alone, as in
-    production.
-    """
-    url = postgres_url()
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
-
-
-@asynccontextmanager
 async def database(kind: str, folder: Path) -> AsyncIterator[str]:
     """A database URL of `kind` ("sqlite" or "postgres")."""
     if kind == "sqlite":
         yield f"sqlite+aiosqlite:///{folder / 'bot.db'}"
         return
-    async with fresh_postgres() as url:
+    async with fresh_postgres_database() as url:
         yield url
 
 

@@ -21,7 +21,8 @@ from bot.ui import texts
 from storage.enums import InboxStatus
 from storage.models import Attack
 from tests.conftest import TOKEN
-from tests.rig import LogWatch, count, fresh_postgres, inbox_rows, running_bot, watch_logs
+from tests.processes import fresh_postgres_database
+from tests.rig import LogWatch, count, inbox_rows, running_bot, watch_logs
 
 pytestmark = pytest.mark.e2e
 
@@ -86,7 +87,7 @@ async def emu() -> AsyncIterator[BotApiEmulator]:
 async def test_a_database_outage_answers_each_message_once_and_loses_nothing(
     emu: BotApiEmulator, logs: LogWatch, tmp_path: Path
 ) -> None:
-    async with fresh_postgres() as url:
+    async with fresh_postgres_database() as url:
         target = make_url(url)
         proxy = Proxy(target.host or "127.0.0.1", target.port or 5432)
         await proxy.start()
