@@ -22,11 +22,11 @@ from bot.ui import texts
 from storage.enums import InboxStatus
 from storage.models import Attack
 from tests.conftest import TOKEN, Harness
+from tests.processes import fresh_postgres_database
 from tests.rig import (
     LogWatch,
     count,
     database,
-    fresh_postgres,
     inbox_rows,
     running_bot,
     watch_logs,
@@ -333,7 +333,7 @@ async def test_a_press_that_waited_too_long_is_applied_without_a_refused_answer(
 ) -> None:
     # The database is slow (a lock held for longer than Telegram waits for a press's
     # answer, 15 s): by the time the press is handled, answering it would be refused.
-    async with fresh_postgres() as url, running_bot(emu, url) as bot:
+    async with fresh_postgres_database() as url, running_bot(emu, url) as bot:
         message_id, attack_id = await _checkin_reply(bot, USER, "headache")  # asks how bad
         async with bot.sessions.begin() as session:
             await session.execute(text("LOCK TABLE attack IN ACCESS EXCLUSIVE MODE"))
