@@ -26,9 +26,16 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, ctx: Context) -> None:
     error = ctx.error
     update_id = update.update_id if isinstance(update, Update) else None
-    frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
-    log.error("error handling update %s: %s\n%s", update_id, type(error).__name__, frames)
     unreachable = is_unreachable(error)
+    if unreachable:
+        # the database is away: an outage to wait out (the update waits in the inbox),
+        # not a bug to read a traceback for
+        log.warning(
+            "update %s waits: the database is unreachable (%s)", update_id, type(error).__name__
+        )
+    else:
+        frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
+        log.error("error handling update %s: %s\n%s", update_id, type(error).__name__, frames)
     held = handling.current()
     if held is not None and held.update_id == update_id:
         held.failed = type(error).__name__
