@@ -238,7 +238,7 @@ async def clocked(tmp_path: Path) -> AsyncIterator[ClockedHarness]:
 #   pytest -m processes   real `magbot` processes (run, demo, db upgrade, kill -9)
 PROCESS_MODULES = ("process", "demo", "time_travel", "fault", "kill", "workers")
 E2E_FIXTURES = {"harness", "emulator", "bot", "clocked"}
-DATABASE_FIXTURES = {"engine", "sessions"}
+DATABASE_FIXTURES = {"engine", "sessions", "pg_engines"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
