@@ -52,6 +52,20 @@ def _numbers(emu: BotApiEmulator, chat: int) -> list[int]:
     ]
 
 
+async def start_behind_webhook(
+    emu: BotApiEmulator, procs: tuple[BotProcess, ...], ports: list[int]
+) -> None:
+    """Start the processes together, wait until each listens and the webhook is set, then
+    have the emulator deliver round-robin across their ports (40 connections at once)."""
+    await asyncio.gather(*(proc.start() for proc in procs))
+    for port in ports:
+        await wait_until(lambda port=port: webhook_listening(port), 60, f"port {port}", procs=procs)
+    await wait_until(
+        lambda: len(emu.webhook_info().get("url", "")) > 0, 30, "setWebhook", procs=procs
+    )
+    emu.set_webhook_targets([f"http://127.0.0.1:{port}/telegram" for port in ports], connections=40)
+
+
 async def test_three_processes_behind_a_webhook_handle_every_update_once_in_order_through_a_kill_9(
     tmp_path: Path,
 ) -> None:
@@ -78,17 +92,7 @@ async def test_three_processes_behind_a_webhook_handle_every_update_once_in_orde
         )
         async with bot_processes(*procs), reader(url) as db:
             # Started together on the empty database: they take turns to migrate.
-            await asyncio.gather(*(proc.start() for proc in procs))
-            for port in ports:
-                await wait_until(
-                    lambda port=port: webhook_listening(port), 60, f"port {port}", procs=procs
-                )
-            await wait_until(
-                lambda: len(emu.webhook_info().get("url", "")) > 0, 30, "setWebhook", procs=procs
-            )
-            emu.set_webhook_targets(
-                [f"http://127.0.0.1:{port}/telegram" for port in ports], connections=40
-            )
+            await start_behind_webhook(emu, procs, ports)
 
             went = time.monotonic()
             for k in range(1, PER_CHAT + 1):
@@ -218,18 +222,8 @@ async def test_two_processes_take_new_peoples_first_two_messages_each_answered_o
             for n, port in enumerate(ports)
         )
         async with bot_processes(*procs), reader(url) as db:
-            await asyncio.gather(*(proc.start() for proc in procs))
-            for port in ports:
-                await wait_until(
-                    lambda port=port: webhook_listening(port), 60, f"port {port}", procs=procs
-                )
-            await wait_until(
-                lambda: len(emu.webhook_info().get("url", "")) > 0, 30, "setWebhook", procs=procs
-            )
             # one POST per chat at a time, the next to the other process
-            emu.set_webhook_targets(
-                [f"http://127.0.0.1:{port}/telegram" for port in ports], connections=40
-            )
+            await start_behind_webhook(emu, procs, ports)
             for person in people:
                 for words in FIRST_WORDS:
                     emu.user_says(person, words)
