@@ -131,7 +131,7 @@ class Outbox:
         """
         if chat_id is not None:
             async with self._lock(chat_id):
-                if fresh is not None and (
+                if fresh and (  # none stored: nothing a read could have sent already
                     self._read_at.get(chat_id, -1.0) >= stored_at
                     or time.monotonic() - stored_at > READ_KEPT  # older than we remember
                 ):
