@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import SystemClock
@@ -50,6 +51,71 @@ async def test_a_worker_and_the_heartbeat_sweep_never_send_one_reply_twice(
     await asyncio.gather(sender.deliver(1), sender.deliver(), sender.deliver(1))
     assert sorted(bot.sent) == [(c, f"reply {n} to {c}") for c in (1, 2) for n in range(3)]
     assert [text for chat, text in bot.sent if chat == 1] == [f"reply {n} to 1" for n in range(3)]
+    await sender.close()
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+async def test_sent_replies_are_crossed_off_together_and_never_sent_twice_meanwhile(
+    sessions: Sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten replies to ten people go out at once: one DELETE crosses them all off, and a
+    read-back of a chat before it (the chat's next reply) does not send them again."""
+    engine = sessions.kw["bind"].sync_engine
+    deletes: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("DELETE FROM OUTBOX_MESSAGE"):
+            deletes.append(statement)
+
+    async with sessions.begin() as session:
+        stored = [
+            outbox.add(
+                session,
+                chat,
+                [payload(f"hi {chat}")],
+                update_id=None,
+                worker="me",
+                now=datetime.now(UTC),
+            )
+            for chat in range(1, 11)
+        ]
+    stored_at = time.monotonic()
+    bot = SlowBot()
+    sender = Outbox(sessions, bot, SystemClock(), "me")  # type: ignore[arg-type]
+    await sender.deliver()  # the first sweep sends them all
+    await sender.close()
+    bot.sent.clear()
+    monkeypatch.setattr("bot.updates.outbox.CROSS_OFF_WITHIN", 30.0)  # no flush by itself
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        async with sessions.begin() as session:
+            stored = [
+                outbox.add(
+                    session,
+                    chat,
+                    [payload(f"again {chat}")],
+                    update_id=None,
+                    worker="me",
+                    now=datetime.now(UTC),
+                )
+                for chat in range(1, 11)
+            ]
+        stored_at = time.monotonic()
+        await asyncio.gather(
+            *(
+                sender.deliver(chat, fresh=rows, stored_at=stored_at)
+                for chat, rows in zip(range(1, 11), stored, strict=True)
+            )
+        )
+        await sender.deliver(3)  # a read-back of chat 3 before the rows are crossed off
+        async with sessions() as session:  # still there, waiting to be crossed off
+            assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 10
+        await sender.close()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert sorted(bot.sent) == sorted((chat, f"again {chat}") for chat in range(1, 11))
+    assert len(deletes) == 1
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
@@ -86,6 +152,7 @@ async def test_fresh_rows_a_sweep_already_sent_are_not_sent_again(sessions: Sess
             )
         await sender.deliver(1, fresh=rows, stored_at=stored_at)
     assert bot.sent == [(1, "reply 0"), (1, "more 0"), (1, "reply 1"), (1, "more 1")]
+    await sender.close()
 
 
 async def test_a_read_that_waited_for_the_connection_counts_from_when_it_returned(
@@ -108,3 +175,33 @@ async def test_a_read_that_waited_for_the_connection_counts_from_when_it_returne
     await sweep
     await sender.deliver(1, fresh=rows, stored_at=stored_at)
     assert bot.sent == [(1, "reply")]
+    await sender.close()
+
+
+async def test_a_read_that_began_before_its_rows_were_crossed_off_does_not_send_them_again(
+    sessions: Sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL a read of a chat can see a sent row and return after the row was
+    crossed off (deleted) by another task: it was sent, and must not go out twice."""
+    monkeypatch.setattr("bot.updates.outbox.CROSS_OFF_WITHIN", 30.0)  # crossed off by hand
+    bot = SlowBot()
+    sender = Outbox(sessions, bot, SystemClock(), "me")  # type: ignore[arg-type]
+    await sender.deliver()  # the first sweep: nothing waits here
+    stored_at = time.monotonic()
+    async with sessions.begin() as session:
+        rows = outbox.add(
+            session, 1, [payload("reply")], update_id=None, worker="me", now=datetime.now(UTC)
+        )
+    await sender.deliver(1, fresh=rows, stored_at=stored_at)
+    async with sessions() as session:
+        seen = await outbox.due(session, "me", datetime.now(UTC), chat_id=1)
+    assert [row.id for row in seen] == [row.id for row in rows]
+
+    async def read_then_crossed_off(*_args: Any, **_kwargs: Any) -> Any:
+        await sender.cross_off()  # commits while the read is under way
+        return seen  # what the read saw before that commit
+
+    monkeypatch.setattr(outbox, "due", read_then_crossed_off)
+    await sender.deliver(1)  # a read-back of the chat
+    assert bot.sent == [(1, "reply")]
+    await sender.close()

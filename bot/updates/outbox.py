@@ -2,9 +2,13 @@
 
 A payload is {"text": HTML, "rows": [[[label, callback data], ...], ...] | None,
 "edit": message id | None}. Sent in order per chat, deleted once Telegram has
-it. What Telegram refuses for good (the person blocked the bot) is set aside;
-what fails for a while (5xx, no connection, after the request layer's own
-retries) is tried again later with a growing pause, never dropped. That holds for
+it (crossed off in batches: one DELETE for all the replies sent within
+`CROSS_OFF_WITHIN`, instead of a transaction each; until then this process skips
+them, and a process killed meanwhile sends them again, as it would any reply it
+had sent and not yet crossed off). What Telegram refuses for good (the person
+blocked the bot) is set aside; what fails for a while (5xx, no connection, after
+the request layer's own retries) is tried again later with a growing pause, never
+dropped. That holds for
 a reply whose fate is unknown too (the connection dropped after the request went
 out): nobody can tell whether Telegram took it, so it is sent again, and each
 connection that drops after Telegram took a reply can show the person that reply
@@ -34,6 +38,8 @@ log = logging.getLogger(__name__)
 
 Rows = Sequence[Sequence[tuple[str, str]]]
 READ_KEPT = 600.0  # seconds a chat's last read-back is remembered
+CROSS_OFF_WITHIN = 0.05  # seconds: replies sent meanwhile are crossed off in one statement
+CROSSED_KEPT = 120.0  # seconds a crossed-off row is remembered (a read waits at most 60 s)
 
 
 def payload(text: str, rows: Rows | None = None, *, edit: int | None = None) -> dict[str, Any]:
@@ -102,6 +108,12 @@ class Outbox:
         # a worker stored its fresh rows may have sent them before the worker got the
         # chat's turn, so the worker reads back too. (Not row ids: SQLite reuses them.)
         self._read_at: dict[int, float] = {}
+        # Sent, not yet crossed off (deleted): never sent again by this process. And when
+        # each row crossed off lately was (time.monotonic() after the commit): a read that
+        # began before that commit may still return it (see `_sent`).
+        self._crossing: set[int] = set()
+        self._crossed: dict[int, float] = {}
+        self._cross_task: asyncio.Task[None] | None = None
 
     def _lock(self, chat_id: int) -> asyncio.Lock:
         if len(self._chats) > 10_000:  # forget idle chats
@@ -138,10 +150,12 @@ class Outbox:
                     fresh = None
                 return await self._deliver_chat(chat_id, fresh)
         self._marked = set()
+        await self.cross_off()  # what waits to be crossed off must not fill the read
         async with self.sessions() as session:
+            began = time.monotonic()
             due = await outbox.due(session, self.worker, self.clock.now())
         delivered = 0
-        for chat in dict.fromkeys(row.chat_id for row in due):
+        for chat in dict.fromkeys(row.chat_id for row in due if not self._sent(row.id, began)):
             async with self._lock(chat):
                 delivered += await self._deliver_chat(chat, None)
         async with self.sessions() as session:
@@ -155,8 +169,9 @@ class Outbox:
             rows = list(fresh)
         else:
             async with self.sessions() as session:
+                began = time.monotonic()
                 due = await outbox.due(session, self.worker, self.clock.now(), chat_id=chat_id)
-            rows = list(due)
+            rows = [row for row in due if not self._sent(row.id, began)]
             # when the read returned, not when it was asked for: it may have waited for a
             # connection and seen rows committed meanwhile
             now = time.monotonic()
@@ -185,12 +200,49 @@ class Outbox:
             log.warning("outbox %s not sent (%s); will retry", row.id, type(exc).__name__)
             await self._later(row)
             return False
-        await self._delete([row.id])
+        self._crossing.add(row.id)
+        if self._cross_task is None or self._cross_task.done():
+            self._cross_task = asyncio.create_task(self._cross_off_soon())
         return True
 
-    async def _delete(self, ids: list[int]) -> None:
+    async def _cross_off_soon(self) -> None:
+        await asyncio.sleep(CROSS_OFF_WITHIN)
+        try:
+            await self.cross_off()
+        except Exception as exc:  # the database is away: they wait here for the next try
+            log.warning("could not cross off sent replies: %s", type(exc).__name__)
+
+    async def cross_off(self) -> None:
+        """Delete the rows sent so far, in one statement (raises if the database is away;
+        they stay to be crossed off, and are not sent again by this process)."""
+        if not self._crossing:
+            return
+        ids = list(self._crossing)
         async with self.sessions.begin() as session:
             await outbox.sent(session, ids)
+        # only once committed (if the commit fails they stay, and are not sent again)
+        done = time.monotonic()
+        if len(self._crossed) > 10_000:
+            self._crossed = {i: t for i, t in self._crossed.items() if t > done - CROSSED_KEPT}
+        self._crossed.update(dict.fromkeys(ids, done))
+        self._crossing.difference_update(ids)
+
+    def _sent(self, row_id: int, read_began: float) -> bool:
+        """Whether a row a read returned was sent already: waiting to be crossed off, or
+        crossed off after the read began (the read saw the database before the delete).
+        A row that took a crossed-off row's id (SQLite gives ids out again) was stored
+        after that delete, so a read that began before it does not see it."""
+        return row_id in self._crossing or self._crossed.get(row_id, -1.0) >= read_began
+
+    async def close(self) -> None:
+        """Cross off what was sent, before the process stops."""
+        if self._cross_task is not None:
+            self._cross_task.cancel()  # no need to wait out its pause (a cut commit rolls back)
+            await asyncio.wait([self._cross_task])
+        try:
+            await self.cross_off()
+        except Exception as exc:
+            log.warning("stopping with sent replies not crossed off: %s", type(exc).__name__)
 
     async def _later(self, row: OutboxMessage) -> None:
         self.mark([row.chat_id])

@@ -85,6 +85,7 @@ class Pipeline:
             await self.poller.stop()
         await self.workers.stop()
         await self.heartbeat.stop()
+        await self.outbox.close()
 
     def idle(self) -> bool:
         return self.workers.idle()
