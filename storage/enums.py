@@ -69,6 +69,7 @@ class EntryKind(StrEnum):
     SIDE_EFFECT = "side_effect"
     PERIOD = "period"
     PERIOD_START = "period_start"  # a period day already noted, marked as the first day
+    FACTOR = "factor"  # a possible trigger logged for a day without an attack
 
 
 class MidasStatus(StrEnum):

@@ -253,6 +253,24 @@ class Period(Base):
     raw_text: Mapped[str] = mapped_column(Text, default="")
 
 
+class FactorDay(Base):
+    """A possible trigger (a DESIGN §4 trigger code) logged for a day without an attack.
+
+    One row per day and code: "4 coffees" twice on one day is one caffeine day.
+    The summary compares the days after these with the days after others.
+    """
+
+    __tablename__ = "factor_day"
+    __table_args__ = (UniqueConstraint("user_id", "day", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    day: Mapped[date] = mapped_column(Date)  # local
+    code: Mapped[str] = mapped_column(String(32))
+    raw_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+
 class Midas(Base):
     """A MIDAS questionnaire (bot.domain.midas): five answers in days, asked in the chat.
 
@@ -426,6 +444,7 @@ USER_TABLES: tuple[type[Base], ...] = (
     Anxiety,
     SideEffect,
     Period,
+    FactorDay,
     NoticeSent,
     JournalEntry,
     Prompt,

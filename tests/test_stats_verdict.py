@@ -267,6 +267,20 @@ def test_a_factor_on_fewer_than_3_days_is_logged_but_not_judged() -> None:
     assert result.not_enough == (("cheese", 2),)
 
 
+def test_a_factor_logged_today_is_listed_though_tomorrow_is_not_known_yet() -> None:
+    today = T_NOW.date()
+    result = _triggers(
+        factors=[
+            FactorDay(today, "stress"),
+            FactorDay(today, "caffeine"),
+            FactorDay(today - timedelta(days=1), "caffeine"),
+        ],
+    )
+    assert result.associations == ()
+    # caffeine: yesterday (comparable) and today; stress: today only
+    assert result.not_enough == (("caffeine", 2), ("stress", 1))
+
+
 def test_under_90_days_of_diary_nothing_is_judged() -> None:
     # 60 days of diary (8 Apr to 6 Jun ... asked on 6 Jun): too short
     d = Diary(

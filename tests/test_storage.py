@@ -7,11 +7,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, inspect, select, text
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from storage.db import make_engine, normalise_url, upgrade
+from storage.db import alembic_config, make_engine, normalise_url, upgrade
 from storage.models import (
     USER_TABLES,
     Anxiety,
@@ -19,6 +21,7 @@ from storage.models import (
     AttackUpdate,
     Dose,
     DosePlanChange,
+    FactorDay,
     JournalEntry,
     MedicationTaken,
     Midas,
@@ -29,7 +32,7 @@ from storage.models import (
     Sleep,
     User,
 )
-from storage.queries import inbox, outbox, users
+from storage.queries import diary, inbox, outbox, users
 
 NOW = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
 
@@ -176,6 +179,7 @@ async def test_deleting_a_user_erases_every_row_in_every_table(
             s.add(Anxiety(user_id=uid, at=NOW, level=4))
             s.add(SideEffect(user_id=uid, at=NOW, effects=["diarrhea"]))
             s.add(Period(user_id=uid, day=NOW.date(), started=True))
+            s.add(FactorDay(user_id=uid, day=NOW.date(), code="caffeine", created_at=NOW))
             s.add(NoticeSent(user_id=uid, key="zone-assumed", sent_at=NOW))
             s.add(Midas(user_id=uid, status="done", started_at=NOW, q1=1, q2=0, q3=2, q4=0, q5=1))
             s.add(
@@ -237,4 +241,54 @@ async def test_the_plan_history_keeps_one_change_per_day(
     assert [(c.effective_on, c.doses_per_day) for c in changes] == [
         (NOW.date(), 1),
         (NOW.date() + timedelta(days=10), 2),
+    ]
+
+
+async def test_a_factor_is_one_row_per_person_day_and_code(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    day = NOW.date()
+    async with sessions.begin() as s:
+        for uid in (1, 2):
+            await users.create_user(s, uid, uid, NOW)
+        s.add(FactorDay(user_id=1, day=day, code="caffeine", raw_text="4 coffees", created_at=NOW))
+        # another code, another day, another person: all rows of their own
+        s.add(FactorDay(user_id=1, day=day, code="alcohol", created_at=NOW))
+        s.add(FactorDay(user_id=1, day=day - timedelta(days=1), code="caffeine", created_at=NOW))
+        s.add(FactorDay(user_id=2, day=day, code="caffeine", created_at=NOW))
+    async with sessions() as s:
+        found = await diary.factors_on(s, 1, day, ["caffeine", "stress"])
+        assert list(found) == ["caffeine"]
+        assert found["caffeine"].raw_text == "4 coffees"
+        assert (await diary.diary_rows(s, 2)).factors[0].code == "caffeine"
+    with pytest.raises(IntegrityError):
+        async with sessions.begin() as s:
+            s.add(FactorDay(user_id=1, day=day, code="caffeine", created_at=NOW))
+
+
+def _migrate(connection: Connection, direction: str, revision: str) -> None:
+    cfg = alembic_config()
+    cfg.attributes["connection"] = connection
+    getattr(command, direction)(cfg, revision)
+
+
+async def test_the_factor_table_migration_goes_down_and_up_again(engine: AsyncEngine) -> None:
+    def tables(connection: Connection) -> set[str]:
+        return set(inspect(connection).get_table_names())
+
+    async with engine.begin() as conn:
+        assert "factor_day" in await conn.run_sync(tables)
+        await conn.run_sync(_migrate, "downgrade", "0006")
+        assert "factor_day" not in await conn.run_sync(tables)
+        assert "period" in await conn.run_sync(tables)  # only its own table went
+        await conn.run_sync(_migrate, "upgrade", "head")
+        assert "factor_day" in await conn.run_sync(tables)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    async with sessions.begin() as s:  # the table works again, constraints and all
+        await users.create_user(s, 1, 1, NOW)
+        s.add(FactorDay(user_id=1, day=NOW.date(), code="stress", created_at=NOW))
+    async with engine.connect() as conn:
+        versions = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
+    assert [v for (v,) in versions] == [
+        ScriptDirectory.from_config(alembic_config()).get_current_head()
     ]

@@ -268,3 +268,33 @@ def test_one_night_is_one_night() -> None:
     assert "Sleep (1 night)" in visible
     assert "Cramps 1 night" in visible
     assert "1 nights" not in visible
+
+
+def test_every_factor_logged_is_named_even_beyond_the_six_shown_in_full() -> None:
+    first = date(2025, 3, 1)
+    now = local(date(2025, 6, 8), "23:00")  # 100 days of diary
+    day = lambda n: first + timedelta(days=n)  # noqa: E731
+    judged = ["alcohol", "caffeine", "cheese", "chocolate", "exercise", "stress", "weather", "msg"]
+    too_few = ["bright_light", "dehydration", "oversleep", "screen_time", "skipped_meal"]
+    too_few += ["strong_smell", "processed_meat"]
+    factors = [FactorDay(day(10 * k + i), code) for i, code in enumerate(judged) for k in range(4)]
+    factors += [FactorDay(day(95), code) for code in too_few]
+    # an attack the day after alcohol's days 0, 10, 20: alcohol ranks first
+    attacks = [
+        Attack(n, local(day(n + 1), "10:00"), local(day(n + 1), "14:00")) for n in (0, 10, 20)
+    ]
+    d = Diary(tz=TZ, created_at=local(first), attacks=attacks, factors=factors)
+    visible = check_html(text_for(d, "all", now))
+    bullets = [line for line in visible.splitlines() if line.startswith(" • ")]
+    assert bullets[0].startswith(" • alcohol: 75% (3 of 4) vs ")
+    assert len(bullets) == 7  # six in full, then the rest by name
+    rest = bullets[-1].removeprefix(" • also compared (see /report): ").split(", ")
+    # the others were never followed by an attack: equal, so in alphabetical order
+    assert rest == ["stress", "weather"]
+    named = [b.split(":")[0].strip(" •") for b in bullets[:-1]] + rest
+    assert len(set(named)) == len(judged)
+    assert (
+        "Logged, not enough yet to judge (3+ days with it and 3+ without): "
+        "bright light (1 day), too little water (1 day), oversleeping (1 day), "
+        "processed meat (1 day), screens (1 day), skipped meal (1 day) and 1 more"
+    ) in visible

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.diary import attacks, doses, medicines, periods, sleep, wellbeing
+from bot.diary import attacks, doses, factors, medicines, periods, sleep, wellbeing
 from bot.diary.results import AttackEnded, PainLogged, Recorded, ZoneAssumed
 from bot.diary.scope import Scope
 from bot.domain.entries import (
@@ -12,6 +12,7 @@ from bot.domain.entries import (
     AttackUpdateEntry,
     DoseEntry,
     Entry,
+    FactorEntry,
     MedicationEntry,
     PeriodEntry,
     SideEffectEntry,
@@ -68,6 +69,8 @@ async def record_message(scope: Scope, entries: list[Entry], raw: str) -> Record
                 out.notices += notices
             case PeriodEntry():
                 out.logged.append(await periods.record_period(scope, entry, raw))
+            case FactorEntry() if entry.codes:
+                out.logged.append(await factors.record_factors(scope, entry, raw))
     if (
         out.logged
         and _dated(entries)
@@ -97,7 +100,7 @@ def _dated(entries: list[Entry]) -> bool:
             case SleepEntry():
                 if entry.night:
                     return True
-            case PeriodEntry():
+            case PeriodEntry() | FactorEntry():
                 if entry.on:
                     return True
     return False

@@ -18,6 +18,7 @@ from storage.models import (
     AttackUpdate,
     Base,
     Dose,
+    FactorDay,
     JournalEntry,
     MedicationTaken,
     Period,
@@ -36,6 +37,7 @@ KIND_OF_ROW: dict[type[Base], EntryKind] = {
     Anxiety: EntryKind.ANXIETY,
     SideEffect: EntryKind.SIDE_EFFECT,
     Period: EntryKind.PERIOD,
+    FactorDay: EntryKind.FACTOR,
 }
 # Which column "change the time" sets, per kind of entry.
 TIME_FIELDS: dict[EntryKind, str] = {

@@ -22,6 +22,7 @@ from storage.models import (
     AttackUpdate,
     Base,
     Dose,
+    FactorDay,
     JournalEntry,
     MedicationTaken,
     Period,
@@ -45,6 +46,7 @@ ROW_MODELS: dict[EntryKind, type[Base]] = {
     EntryKind.SIDE_EFFECT: SideEffect,
     EntryKind.PERIOD: Period,
     EntryKind.PERIOD_START: Period,
+    EntryKind.FACTOR: FactorDay,
 }
 # Lines that changed an attack, dropped with it when the attack itself goes.
 _ATTACK_CHANGES = (EntryKind.ATTACK_END, EntryKind.ATTACK_MERGE, EntryKind.ATTACK_EDIT)

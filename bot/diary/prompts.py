@@ -14,12 +14,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.diary import attacks, awaiting, doses, medicines, sleep
+from bot.diary import attacks, awaiting, doses, factors, medicines, sleep
 from bot.diary.awaiting import Awaiting
 from bot.diary.results import Logged, Notice, Recorded
 from bot.diary.scope import Scope
 from bot.domain import schedule as sch
-from bot.domain.entries import DoseEntry, SleepEntry
+from bot.domain.entries import DoseEntry, FactorEntry, SleepEntry
 from bot.scheduling import plan
 from storage.enums import AttackKind, DoseSource, PromptKind, PromptStatus, Relief
 from storage.models import Attack, MedicationTaken, Prompt, Sleep
@@ -339,9 +339,10 @@ async def answer_morning(
 
 
 async def morning_in_words(
-    scope: Scope, prompt_id: int | None, entries: list[SleepEntry], raw: str
+    scope: Scope, prompt_id: int | None, entries: list[SleepEntry | FactorEntry], raw: str
 ) -> Recorded:
-    """The morning check-in answered in words: each night said, else the night it asks about."""
+    """The morning check-in answered in words: each night said, else the night it asks about
+    (and what was said with it: "slept badly after too much wine")."""
     prompt = None
     if prompt_id is not None:
         prompt = await prompts.own(scope.session, scope.user.id, prompt_id, (PromptKind.MORNING,))
@@ -349,6 +350,9 @@ async def morning_in_words(
     night = sch.night_of(prompt.scheduled_for.astimezone(scope.zone).date()) if prompt else None
     out = Recorded(group=scope.group)
     for entry in entries:
+        if isinstance(entry, FactorEntry):
+            out.logged.append(await factors.record_factors(scope, entry, raw))
+            continue
         logged = await sleep.record_sleep(scope, replace(entry, night=entry.night or night), raw)
         out.logged.append(logged)
         if prompt is not None and not await prompts.win(

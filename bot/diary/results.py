@@ -19,6 +19,7 @@ from storage.models import (
     AttackUpdate,
     Base,
     Dose,
+    FactorDay,
     MedicationTaken,
     Period,
     SideEffect,
@@ -83,6 +84,15 @@ class PeriodLogged:
     marked_first: bool = False  # that day was noted before, now as the first day
 
 
+@dataclass(frozen=True)
+class FactorsLogged:
+    """Possible triggers noted for one day; `already`: codes that day had before."""
+
+    day: date
+    rows: tuple[FactorDay, ...] = ()
+    already: tuple[str, ...] = ()
+
+
 Logged = (
     AttackLogged
     | PainLogged
@@ -93,6 +103,7 @@ Logged = (
     | SideEffectLogged
     | MedicineLogged
     | PeriodLogged
+    | FactorsLogged
 )
 
 # --- safety notices and other things worth saying -------------------------------------------

@@ -57,5 +57,6 @@ async def load(scope: Scope) -> d.Diary:
         plan_changes=[d.PlanChange(c.effective_on, c.doses_per_day) for c in rows.plan_changes],
         goals=tuple(user.goals),
         periods=[d.PeriodDay(p.day, p.started) for p in rows.periods],
+        factors=[d.FactorDay(f.day, f.code) for f in rows.factors],
         midas=await midas.results(scope),
     )

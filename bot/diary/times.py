@@ -8,14 +8,11 @@ on a named day, last night.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from bot.diary.scope import Scope
 from bot.domain import schedule as sch
 from storage.models import User
-
-# "slept badly" written before 20:00 is about the night that began yesterday.
-NIGHT_ROLLOVER = timedelta(hours=20)
 
 
 def when(scope: Scope, value: datetime | None) -> datetime:
@@ -27,7 +24,7 @@ def when(scope: Scope, value: datetime | None) -> datetime:
 
 def last_night(scope: Scope) -> date:
     """The night a message about "last night" means: the one that began the evening before."""
-    return (scope.local(scope.sent_at) - NIGHT_ROLLOVER).date()
+    return sch.last_night(scope.local(scope.sent_at))
 
 
 def today(scope: Scope) -> date:

@@ -7,7 +7,8 @@ time of day the person did not give ("yesterday", "woke up with it"): the value
 holds the day and a sensible time, and the reply says which time was taken.
 
 `to_json` / `from_json` are the wire form of `magbot parse` (ISO 8601 with the
-offset; absent facts null or []).
+offset; absent facts null or []). `FactorEntry` is the bot's own: it has a wire
+form, but `magbot parse` prints only DESIGN §4's types (`bot.domain.parse`).
 """
 
 from __future__ import annotations
@@ -121,6 +122,21 @@ class MedicationEntry:
     assumed: frozenset[str] = field(default=frozenset(), compare=False)
 
 
+@dataclass(frozen=True, slots=True)
+class FactorEntry:
+    """Possible triggers (DESIGN §4 trigger codes) on a day without an attack.
+
+    "4 coffees", "skipped lunch", "stressful day": the summary compares the
+    days with each against the days without (DESIGN §6). `on` is the day they
+    happened (None: the day of the message). The bot's own entry: DESIGN §4's
+    schema has no factor type, so `magbot parse` does not print it.
+    """
+
+    TYPE: ClassVar[str] = "factor"
+    codes: tuple[str, ...] = ()
+    on: date | None = None
+
+
 Entry = (
     AttackEntry
     | AttackUpdateEntry
@@ -131,6 +147,7 @@ Entry = (
     | SideEffectEntry
     | PeriodEntry
     | MedicationEntry
+    | FactorEntry
 )
 
 ENTRY_TYPES: dict[str, type[Entry]] = {
@@ -145,6 +162,7 @@ ENTRY_TYPES: dict[str, type[Entry]] = {
         SideEffectEntry,
         PeriodEntry,
         MedicationEntry,
+        FactorEntry,
     )
 }
 
@@ -254,6 +272,8 @@ def from_json(item: dict[str, Any]) -> Entry | None:
         )
     if cls is PeriodEntry:
         return PeriodEntry(on=_date(item.get("on")), started=bool(item.get("started")))
+    if cls is FactorEntry:
+        return FactorEntry(codes=_codes(item.get("codes")), on=_date(item.get("on")))
     return MedicationEntry(
         name=str(item.get("name") or ""),
         dose_mg=_float(item.get("dose_mg")),

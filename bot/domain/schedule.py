@@ -227,6 +227,15 @@ def two_hour_response(start_intensity: int | None, intensity: int | None, gone: 
     return "reduced" if intensity < start_intensity else "none"
 
 
+# "slept badly" written before 20:00 is about the night that began yesterday.
+NIGHT_ROLLOVER = timedelta(hours=20)
+
+
+def last_night(local_now: datetime) -> date:
+    """The night a message about "last night" means: the one that began the evening before."""
+    return (local_now - NIGHT_ROLLOVER).date()
+
+
 def night_of(morning_local: date) -> date:
     """The night a morning check-in asks about: the one that began the evening before."""
     return morning_local - timedelta(days=1)

@@ -57,8 +57,10 @@ Definitions:
   6 h), the share of days followed by an attack starting the next day, after
   days with it against after days without it (for sleep: other nights
   logged). Shown with >= 3 days in each group, ranked by the ratio of the two
-  shares. Triggers noted only on attacks are counted apart: every such day
-  is an attack day, so they cannot be compared.
+  shares. The others are listed with the days logged with them (today's
+  too: a factor logged only today is said, though the day after is not
+  known yet). Triggers noted only on attacks are counted apart: every such
+  day is an attack day, so they cannot be compared.
 - Menstrual cycle (ICHD-3 A1.1.1): day 1 is a logged period start (or the
   first day of a run of period days); its window is days -2 to +3 (two days
   before day 1 to day 3; there is no day 0). Migraine days in windows
@@ -951,20 +953,23 @@ def _trigger_stats(prep: _Prepared, start: date, end: date) -> TriggerStats:
     factor_days = {code: set(days) for code, days in prep.factor_days.items()}
     if prep.period_days:
         factor_days.setdefault(MENSTRUATION, set()).update(prep.period_days)
+    # days logged with each factor, today's too: what "logged, not enough yet" counts
+    logged: dict[str, int] = {}
     for code, days in factor_days.items():
+        logged[code] = sum(1 for d in days if lo <= d <= hi)
         exposed = [d for d in every_day if d in days]
-        if not exposed:
-            continue
-        candidates[code] = (exposed, [d for d in every_day if d not in days])
+        if exposed:
+            candidates[code] = (exposed, [d for d in every_day if d not in days])
 
     associations: list[Association] = []
-    not_enough: list[tuple[str, int]] = []
+    # a factor logged only today cannot be compared yet (tomorrow is not known), but is said
+    not_enough = [(code, n) for code, n in logged.items() if n and code not in candidates]
     for code, (exposed, unexposed) in sorted(candidates.items()):
         found = (
             _association(code, exposed, unexposed, prep.attack_start_days) if enough_diary else None
         )
         if found is None:
-            not_enough.append((code, len(exposed)))
+            not_enough.append((code, logged.get(code, len(exposed))))
         else:
             associations.append(found)
     associations.sort(key=lambda x: (-x.risk_ratio, -x.with_days, x.factor))

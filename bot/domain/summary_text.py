@@ -410,6 +410,9 @@ def _cycle(cycle: CycleStats) -> list[str]:
     return [f"<b>Cycle</b>: {cycle_text(cycle)}."]
 
 
+SHOWN_TRIGGERS = 6  # associations in full, and factors not judged yet, named one by one
+
+
 def _triggers(triggers: TriggerStats) -> list[str]:
     logged = [*(a.factor for a in triggers.associations), *(f for f, _ in triggers.not_enough)]
     if not logged and not triggers.noted_with_attacks:
@@ -417,11 +420,18 @@ def _triggers(triggers: TriggerStats) -> list[str]:
     lines = ["<b>Triggers</b> <i>(associations, not proof of cause)</i>"]
     if triggers.associations:
         lines.append(f"Attack the next day, over {plural(triggers.diary_days, 'day of diary')}:")
-        lines.extend(f" • {escape(association_text(a))}" for a in triggers.associations[:6])
+        shown, rest = triggers.associations[:SHOWN_TRIGGERS], triggers.associations[SHOWN_TRIGGERS:]
+        lines.extend(f" • {escape(association_text(a))}" for a in shown)
+        if rest:  # ranked lower; named, so that none goes unmentioned (/report has them all)
+            lines.append(
+                f" • also compared (see /report): {', '.join(code_name(a.factor) for a in rest)}"
+            )
     if triggers.not_enough:
         listed = ", ".join(
-            f"{code_name(f)} ({plural(n, 'day')})" for f, n in triggers.not_enough[:6]
+            f"{code_name(f)} ({plural(n, 'day')})" for f, n in triggers.not_enough[:SHOWN_TRIGGERS]
         )
+        if len(triggers.not_enough) > SHOWN_TRIGGERS:
+            listed += f" and {len(triggers.not_enough) - SHOWN_TRIGGERS} more"
         if triggers.enough_diary:
             need = "3+ days with it and 3+ without"
         else:
@@ -430,7 +440,8 @@ def _triggers(triggers: TriggerStats) -> list[str]:
     if triggers.noted_with_attacks:
         listed = ", ".join(f"{code_name(t)} {n}" for t, n in triggers.noted_with_attacks[:5])
         lines.append(
-            f"Noted with attacks: {listed}. To compare, log them on days without a headache too."
+            f"Noted with attacks: {listed}. To compare, log them on days without a headache "
+            "too (e.g. <i>2 glasses of wine</i>)."
         )
     return lines
 

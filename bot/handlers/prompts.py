@@ -17,7 +17,7 @@ from bot.context import App, Context
 from bot.diary import prompts
 from bot.diary.awaiting import Awaited
 from bot.diary.scope import Scope
-from bot.domain.entries import DoseEntry, SleepEntry
+from bot.domain.entries import DoseEntry, FactorEntry, SleepEntry
 from bot.domain.parse import parse, read_dose_amount
 from bot.handlers.common import Out, answer, edit, scope_of, shown_today
 from bot.ui import buttons as b
@@ -137,10 +137,10 @@ def _typed_amount(text: str) -> DoseEntry | None:
 async def answer_morning_text(scope: Scope, asked: Awaited, text: str) -> Answered | None:
     """Words in answer to the morning check-in: that night, unless plainly something else."""
     entries = parse(text, scope.sent_at, scope.user.timezone)
-    sleep = [e for e in entries if isinstance(e, SleepEntry)]
-    if not sleep or len(sleep) != len(entries):
+    said = [e for e in entries if isinstance(e, SleepEntry | FactorEntry)]
+    if not any(isinstance(e, SleepEntry) for e in said) or len(said) != len(entries):
         return None
-    recorded = await prompts.morning_in_words(scope, asked.ref_id(), sleep, text)
+    recorded = await prompts.morning_in_words(scope, asked.ref_id(), said, text)
     return checkin_reply(recorded, scope.user.timezone, shown_today(scope), scope.now), []
 
 

@@ -24,6 +24,7 @@ from storage.models import (
     Attack,
     AttackUpdate,
     Dose,
+    FactorDay,
     MedicationTaken,
     Period,
     SideEffect,
@@ -184,6 +185,29 @@ def period_line(
     return f"Period {on}."
 
 
+def trigger_words(codes: Sequence[str]) -> str:
+    return ", ".join(TRIGGER_LABELS.get(c, esc(c)) for c in codes)
+
+
+def _first_up(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def factors_line(day: date, codes: Sequence[str], already: Sequence[str], today: date) -> str:
+    """ "Noted for today: caffeine, skipped meal." / "Stress on Tue 09 Jun: already noted." """
+    when = "today" if day == today else f"{day:%a %d %b}"
+    if not codes:
+        on = when if day == today else f"on {when}"
+        return f"{_first_up(trigger_words(already))} {on}: already noted."
+    again = f" (already noted: {trigger_words(already)})" if already else ""
+    return f"Noted for {when}: {trigger_words(codes)}{again}."
+
+
+def factor_line(row: FactorDay, today: date) -> str:
+    """One possible trigger in /log: "Caffeine (possible trigger), Tue 09 Jun"."""
+    return f"{_first_up(trigger_words([row.code]))} (possible trigger){on_day(row.day, today)}"
+
+
 SEVERE = 7  # pain from here on is severe enough to say so
 NIGHT_HOURS = (22, 6)  # from 22:00 to 06:00 is night, whatever the quiet hours
 
@@ -229,6 +253,8 @@ def logged_line(item: r.Logged, zone: str | ZoneInfo, today: date, now: datetime
             return period_line(
                 item.period, today, already=item.already, marked_first=item.marked_first
             )
+        case r.FactorsLogged():
+            return factors_line(item.day, [x.code for x in item.rows], item.already, today)
 
 
 def upper_limit(total: float) -> str:
@@ -378,6 +404,8 @@ def describe(
         return side_effect_line(row, zone, today).rstrip(".")
     if isinstance(row, Period):
         return period_line(row, today).rstrip(".")
+    if isinstance(row, FactorDay):
+        return factor_line(row, today)
     return kind.value.replace("_", " ")
 
 

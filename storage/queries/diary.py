@@ -1,4 +1,5 @@
-"""The diary's rows: attacks and their updates and medicines, doses, sleep, mood, periods."""
+"""The diary's rows: attacks and their updates and medicines, doses, sleep, mood, periods,
+possible triggers logged on days of their own."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from storage.models import (
     Base,
     Dose,
     DosePlanChange,
+    FactorDay,
     MedicationTaken,
     Period,
     SideEffect,
@@ -270,6 +272,18 @@ async def period_on(session: AsyncSession, user_id: int, day: date) -> Period | 
     ).first()
 
 
+async def factors_on(
+    session: AsyncSession, user_id: int, day: date, codes: Collection[str]
+) -> dict[str, FactorDay]:
+    """The rows of these codes already logged for that day, by code."""
+    rows = await session.scalars(
+        select(FactorDay).where(
+            FactorDay.user_id == user_id, FactorDay.day == day, FactorDay.code.in_(codes)
+        )
+    )
+    return {row.code: row for row in rows.all()}
+
+
 # --- the latest entries, by when they happened (for /log) ------------------------------------
 
 # The column that says when each kind of entry happened.
@@ -290,7 +304,7 @@ def _at(day: date, hour: int) -> datetime:
 async def latest(session: AsyncSession, user_id: int, limit: int) -> list[tuple[datetime, Base]]:
     """The `limit` latest entries of every kind, newest first, by when they happened.
 
-    Nights count from the evening they began, period days from their start.
+    Nights count from the evening they began, period days and factor days from midday.
     """
     found: list[tuple[datetime, Base]] = []
     for model, column_name in WHEN_COLUMNS.items():
@@ -316,6 +330,15 @@ async def latest(session: AsyncSession, user_id: int, limit: int) -> list[tuple[
         )
     ).all()
     found += [(_at(period.day, 12), period) for period in periods]
+    factors = (
+        await session.scalars(
+            select(FactorDay)
+            .where(FactorDay.user_id == user_id)
+            .order_by(FactorDay.day.desc(), FactorDay.id.desc())
+            .limit(limit)
+        )
+    ).all()
+    found += [(_at(factor.day, 12), factor) for factor in factors]
     found.sort(key=lambda pair: pair[0], reverse=True)
     return found[:limit]
 
@@ -332,6 +355,7 @@ class DiaryRows:
     anxiety: Sequence[Anxiety]
     side_effects: Sequence[SideEffect]
     periods: Sequence[Period]
+    factors: Sequence[FactorDay]
     plan_changes: Sequence[DosePlanChange]
 
 
@@ -353,5 +377,6 @@ async def diary_rows(session: AsyncSession, user_id: int) -> DiaryRows:
         anxiety=await all_of(Anxiety),
         side_effects=await all_of(SideEffect),
         periods=await all_of(Period),
+        factors=await all_of(FactorDay),
         plan_changes=await all_of(DosePlanChange),
     )

@@ -527,6 +527,17 @@ def read_symptoms(msg: Message) -> set[str]:
 
 
 def read_triggers(msg: Message) -> set[str]:
+    return set(trigger_spans(msg))
+
+
+def trigger_spans(
+    msg: Message, immune: frozenset[str] = V.NEGATION_IMMUNE
+) -> dict[str, tuple[int, int]]:
+    """Each trigger code the message names, with where it first says it.
+
+    `immune`: the codes whose own words look like a negation ("no breakfast"),
+    so a negation before them does not cancel them.
+    """
     d = msg.d
     # words that are a time, a medicine, magnesium or a symptom are no trigger
     busy = bytearray(len(d.s) + 1)
@@ -534,12 +545,12 @@ def read_triggers(msg: Message) -> set[str]:
     spans += msg.time_spans + [(a.start, a.end) for a in msg.anchors_of("med", "dose")]
     for a, b in spans:
         busy[a:b] = b"\x01" * max(0, b - a)
-    codes: set[str] = set()
+    found: dict[str, tuple[int, int]] = {}
     for code, pattern in V.TRIGGERS.items():
         for m in pattern.finditer(d.s):
             if busy.find(1, m.start(), m.end()) != -1:
                 continue
-            if code not in V.NEGATION_IMMUNE and d.negated(m.start(), m.end()):
+            if code not in immune and d.negated(m.start(), m.end()):
                 continue
             if code == "weather" and re.search(r"\bunder the weather\b", d.s):
                 continue
@@ -547,9 +558,9 @@ def read_triggers(msg: Message) -> set[str]:
                 continue
             if code == "caffeine" and m.group(0) == "decaf":
                 continue
-            codes.add(code)
+            found[code] = (m.start(), m.end())
             break
-    return codes
+    return found
 
 
 def _intensity_of(word: str) -> float | None:

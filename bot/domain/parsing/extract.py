@@ -2,8 +2,8 @@
 
 `core.Message` cuts the normalised message into clauses and finds its time
 mentions, anchors and values; each topic module (`attack`, `dose`,
-`medicines`, `sleep`, `mood`, `side_effects`, `period`) then builds its entries from
-them. Questions and news about someone else give no entries.
+`medicines`, `sleep`, `mood`, `side_effects`, `period`, `factors`) then builds its
+entries from them. Questions and news about someone else give no entries.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import datetime
 
 from bot.domain.entries import AttackEntry, Entry
 from bot.domain.parsing import attack as attack_
-from bot.domain.parsing import dose, medicines, mood, period, side_effects, sleep
+from bot.domain.parsing import dose, factors, medicines, mood, period, side_effects, sleep
 from bot.domain.parsing.core import Message, collect_scale_values, us_dates
 from bot.domain.parsing.lexicon import corrector
 from bot.domain.parsing.text import basic_normalize, normalize
@@ -95,6 +95,7 @@ def _read(msg: Message) -> list[Entry]:
     days = period.read_period(msg, attack)
     if days:
         entries.append(days)
+    entries.extend(factors.read_factors(msg, attack, night))
     return entries
 
 

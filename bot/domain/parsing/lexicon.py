@@ -219,6 +219,9 @@ TYPO_TARGETS = [
 # common words near a target that must never be "corrected" into it
 COMMON_WORDS = [
     "sundae",
+    "craving",  # not "cramping": a craving is no cramp
+    "cravings",
+    "craved",
     "the",
     "and",
     "for",

@@ -611,7 +611,7 @@ TRIGGERS: dict[str, re.Pattern[str]] = {
         r"gym",
         r"(?:went for a|after (?:a|my|the)|morning|long|my|a|evening) (?:run|jog)",
         r"running",
-        r"ran",
+        r"ran(?! out\b)",
         r"jog\w*",
         r"cycling",
         r"cycled",
