@@ -160,6 +160,17 @@ def test_habits_beliefs_plans_and_absences_are_no_factor(text: str) -> None:
     assert factors(text) == []
 
 
+@pytest.mark.parametrize(
+    "text", ["for god's sake, forgot my magnesium", "For Heaven’s sake", "for the sake of sleep"]
+)
+def test_a_sake_that_is_no_drink_is_no_alcohol(text: str) -> None:
+    assert [f for f in factors(text) if "alcohol" in f.codes] == []
+
+
+def test_sake_the_drink_is_alcohol() -> None:
+    assert factors("2 glasses of sake with sushi") == [FactorEntry(codes=("alcohol",), on=None)]
+
+
 def test_a_factor_beside_another_entry_does_not_change_it() -> None:
     entries = read("slept badly, then 4 coffees", MORNING)
     assert [type(e) for e in entries] == [SleepEntry, FactorEntry]

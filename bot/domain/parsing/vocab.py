@@ -423,7 +423,9 @@ TRIGGERS: dict[str, re.Pattern[str]] = {
         r"pints?",
         r"tequila",
         r"cider",
-        r"sake",
+        # the rice wine, not "for god's sake" (normalised "for god sake") or "for the sake of"
+        r"(?<!god )(?<!gods )(?<!heaven )(?<!heavens )(?<!pete )(?<!petes )(?<!christ )"
+        r"(?<!goodness )(?<!fuck )(?<!fucks )(?<!pity )(?<!the )(?<!old times )sake(?! of)",
         r"drunk(?! enough)",
         r"tipsy",
         r"margaritas?",
