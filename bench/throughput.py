@@ -13,6 +13,10 @@ one invocation, so a noisy machine shifts both alike: compare the ratio.
     python bench/throughput.py                      # SQLite, 3 rounds
     python bench/throughput.py --database-url postgresql://postgres@127.0.0.1:5432/test
     python bench/throughput.py --people 300 --rounds 5
+    python bench/throughput.py --loop asyncio       # both on asyncio's loop, not uvloop
+
+Both bots run on the event loop `magbot run` uses (uvloop where installed), so the
+ratio compares the code, not the loop.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from bot.app import build_application, start_embedded, stop_embedded
 from bot.config import Settings
 from bot.emulator.core import EmulatorEvent
 from bot.emulator.server import BotApiEmulator
+from bot.runner import loop_factory
 from storage.db import make_engine, normalise_url, upgrade
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -222,8 +227,10 @@ async def main(args: argparse.Namespace) -> None:
     echo_rate = _median([r.rate for r in echo])
     real_rate = _median([r.rate for r in real])
     print()
+    loop = type(asyncio.get_running_loop()).__module__.split(".")[0]
     print(
-        f"database: {'PostgreSQL' if url else 'SQLite'}, {args.people} people, {args.rounds} rounds"
+        f"database: {'PostgreSQL' if url else 'SQLite'}, {args.people} people,"
+        f" {args.rounds} rounds, event loop: {loop} (both bots)"
     )
     print(f"echo bot: {echo_rate:.1f} messages/s (median of rounds)")
     print(f"magbot:   {real_rate:.1f} check-ins/s (median of rounds)")
@@ -241,5 +248,11 @@ if __name__ == "__main__":
     parser.add_argument("--database-url", default=None, help="PostgreSQL URL (default: SQLite)")
     parser.add_argument("--people", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
-    asyncio.run(main(parser.parse_args()))
+    parser.add_argument(
+        "--loop", choices=("magbot", "asyncio"), default="magbot", help="magbot: as `magbot run`"
+    )
+    options = parser.parse_args()
+    factory = loop_factory() if options.loop == "magbot" else None
+    with asyncio.Runner(loop_factory=factory) as runner:
+        runner.run(main(options))
     sys.exit(0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sqlite3
+import sys
 from pathlib import Path
 
 import httpx
@@ -146,6 +147,8 @@ async def test_a_debug_run_logs_neither_the_token_nor_what_the_person_wrote(
     assert "zanzibar" not in logs.lower()
     assert "nausea" not in logs.lower()
     assert proc.returncode == 0, logs[-2000:]
+    # on uvloop where it is a dependency (and stopped cleanly by SIGINT on it too)
+    assert f"event loop: {'asyncio' if sys.platform == 'win32' else 'uvloop'}" in logs
 
 
 async def test_an_undecodable_update_is_set_aside_and_everyone_else_is_answered(
