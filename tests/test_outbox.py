@@ -37,7 +37,7 @@ async def test_a_worker_and_the_heartbeat_sweep_never_send_one_reply_twice(
 ) -> None:
     async with sessions.begin() as session:
         for chat in (1, 2):
-            outbox.add(
+            await outbox.add(
                 session,
                 chat,
                 [payload(f"reply {n} to {chat}") for n in range(3)],
@@ -70,7 +70,7 @@ async def test_sent_replies_are_crossed_off_together_and_never_sent_twice_meanwh
 
     async with sessions.begin() as session:
         stored = [
-            outbox.add(
+            await outbox.add(
                 session,
                 chat,
                 [payload(f"hi {chat}")],
@@ -91,7 +91,7 @@ async def test_sent_replies_are_crossed_off_together_and_never_sent_twice_meanwh
     try:
         async with sessions.begin() as session:
             stored = [
-                outbox.add(
+                await outbox.add(
                     session,
                     chat,
                     [payload(f"again {chat}")],
@@ -129,7 +129,7 @@ async def test_fresh_rows_a_sweep_already_sent_are_not_sent_again(sessions: Sess
     for n in range(2):  # twice: SQLite gives the second row the first one's id again
         stored_at = time.monotonic()
         async with sessions.begin() as session:
-            rows = outbox.add(
+            rows = await outbox.add(
                 session,
                 1,
                 [payload(f"reply {n}")],
@@ -142,7 +142,7 @@ async def test_fresh_rows_a_sweep_already_sent_are_not_sent_again(sessions: Sess
         # and a fresh row nobody read back goes out as it was stored
         stored_at = time.monotonic()
         async with sessions.begin() as session:
-            rows = outbox.add(
+            rows = await outbox.add(
                 session,
                 1,
                 [payload(f"more {n}")],
@@ -169,7 +169,7 @@ async def test_a_read_that_waited_for_the_connection_counts_from_when_it_returne
         sweep = asyncio.create_task(sender.deliver(1))  # a read of chat 1, kept waiting
         await asyncio.sleep(0.05)
         stored_at = time.monotonic()
-        rows = outbox.add(
+        rows = await outbox.add(
             session, 1, [payload("reply")], update_id=None, worker="me", now=datetime.now(UTC)
         )
     await sweep
@@ -189,7 +189,7 @@ async def test_a_read_that_began_before_its_rows_were_crossed_off_does_not_send_
     await sender.deliver()  # the first sweep: nothing waits here
     stored_at = time.monotonic()
     async with sessions.begin() as session:
-        rows = outbox.add(
+        rows = await outbox.add(
             session, 1, [payload("reply")], update_id=None, worker="me", now=datetime.now(UTC)
         )
     await sender.deliver(1, fresh=rows, stored_at=stored_at)

@@ -129,7 +129,7 @@ async def test_a_chat_waits_for_the_replies_another_process_has_not_sent_yet(
         await inbox.store(s, [(1, 5, {}), (2, 5, {}), (3, 6, {})], NOW)
     async with sessions.begin() as s:
         [first, _] = await inbox.claim(s, "dead", NOW, lease, 10)
-        outbox.add(s, 5, [{"text": "1"}], update_id=1, worker="dead", now=NOW)
+        await outbox.add(s, 5, [{"text": "1"}], update_id=1, worker="dead", now=NOW)
         assert await inbox.finish(s, first.update_id, "dead", NOW)
     async with sessions() as s:  # not committed
         assert await inbox.claim(s, "other", NOW, lease, 10) == []  # chat 6 is "dead"'s too

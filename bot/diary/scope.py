@@ -87,7 +87,7 @@ async def unit(
         wall = datetime.now(UTC)
         if scope.replies:
             scope.stored_at = time.monotonic()
-            scope.stored = outbox.add(
+            scope.stored = await outbox.add(
                 session,
                 chat_id,
                 scope.replies,

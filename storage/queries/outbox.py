@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Table, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import OutboxStatus
 from storage.models import OutboxMessage, Worker
 
 
-def add(
+async def add(
     session: AsyncSession,
     chat_id: int,
     payloads: Sequence[dict[str, Any]],
@@ -28,21 +28,37 @@ def add(
     worker: str,
     now: datetime,
 ) -> list[OutboxMessage]:
-    rows = [
-        OutboxMessage(
-            chat_id=chat_id,
-            update_id=update_id,
-            payload=payload,
-            status=OutboxStatus.PENDING,
-            attempts=0,
-            created_at=now,
-            next_attempt_at=now,
-            sending_by=worker,
-        )
+    """Store replies to send, in order; the rows as stored (with their ids), not in the session.
+
+    One INSERT ... RETURNING for all of them, without the unit of work: a check-in's
+    replies are the hottest insert there is, and nothing here changes them later.
+    """
+    values = [
+        {
+            "chat_id": chat_id,
+            "update_id": update_id,
+            "payload": payload,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": now,
+            "sending_by": worker,
+        }
         for payload in payloads
     ]
-    session.add_all(rows)
-    return rows
+    if not values:
+        return []
+    table = cast(Table, OutboxMessage.__table__)
+    ids = (
+        (
+            await session.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True), values
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return [OutboxMessage(id=row_id, **row) for row_id, row in zip(ids, values, strict=True)]
 
 
 async def due(
