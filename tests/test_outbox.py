@@ -56,6 +56,22 @@ async def test_a_worker_and_the_heartbeat_sweep_never_send_one_reply_twice(
         assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
 
+async def _one_reply_each(sessions: Sessions, chats: range, text: str) -> list[Any]:
+    """One reply stored for each chat, in one transaction; the rows of each chat."""
+    async with sessions.begin() as session:
+        return [
+            await outbox.add(
+                session,
+                chat,
+                [payload(f"{text} {chat}")],
+                update_id=None,
+                worker="me",
+                now=datetime.now(UTC),
+            )
+            for chat in chats
+        ]
+
+
 async def test_sent_replies_are_crossed_off_together_and_never_sent_twice_meanwhile(
     sessions: Sessions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -68,19 +84,8 @@ async def test_sent_replies_are_crossed_off_together_and_never_sent_twice_meanwh
         if statement.lstrip().upper().startswith("DELETE FROM OUTBOX_MESSAGE"):
             deletes.append(statement)
 
-    async with sessions.begin() as session:
-        stored = [
-            await outbox.add(
-                session,
-                chat,
-                [payload(f"hi {chat}")],
-                update_id=None,
-                worker="me",
-                now=datetime.now(UTC),
-            )
-            for chat in range(1, 11)
-        ]
-    stored_at = time.monotonic()
+    chats = range(1, 11)
+    await _one_reply_each(sessions, chats, "hi")
     bot = SlowBot()
     sender = Outbox(sessions, bot, SystemClock(), "me")  # type: ignore[arg-type]
     await sender.deliver()  # the first sweep sends them all
@@ -89,23 +94,12 @@ async def test_sent_replies_are_crossed_off_together_and_never_sent_twice_meanwh
     monkeypatch.setattr("bot.updates.outbox.CROSS_OFF_WITHIN", 30.0)  # no flush by itself
     event.listen(engine, "before_cursor_execute", count)
     try:
-        async with sessions.begin() as session:
-            stored = [
-                await outbox.add(
-                    session,
-                    chat,
-                    [payload(f"again {chat}")],
-                    update_id=None,
-                    worker="me",
-                    now=datetime.now(UTC),
-                )
-                for chat in range(1, 11)
-            ]
+        stored = await _one_reply_each(sessions, chats, "again")
         stored_at = time.monotonic()
         await asyncio.gather(
             *(
                 sender.deliver(chat, fresh=rows, stored_at=stored_at)
-                for chat, rows in zip(range(1, 11), stored, strict=True)
+                for chat, rows in zip(chats, stored, strict=True)
             )
         )
         await sender.deliver(3)  # a read-back of chat 3 before the rows are crossed off
@@ -114,7 +108,7 @@ async def test_sent_replies_are_crossed_off_together_and_never_sent_twice_meanwh
         await sender.close()
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    assert sorted(bot.sent) == sorted((chat, f"again {chat}") for chat in range(1, 11))
+    assert sorted(bot.sent) == sorted((chat, f"again {chat}") for chat in chats)
     assert len(deletes) == 1
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
