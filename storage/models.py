@@ -8,7 +8,7 @@ off `user.id` with ON DELETE CASCADE, so erasing a person is one DELETE.
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -22,6 +22,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     Time,
     UniqueConstraint,
@@ -46,6 +47,13 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSON(),
         list[str]: JSON(),
     }
+
+
+def table(model: type[Base]) -> Table:
+    """A model's table, for INSERT/UPDATE statements that bypass the ORM's bulk machinery:
+    on the path every message takes (its replies, marking it done, its follow-up), the
+    plain statement costs about a third less CPU, and nothing there needs ORM objects back."""
+    return cast(Table, model.__table__)
 
 
 def _user_fk() -> Mapped[int]:

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.enums import InboxStatus, OutboxStatus
-from storage.models import InboxUpdate, OutboxMessage
+from storage.models import InboxUpdate, OutboxMessage, table
 
 
 @dataclass(frozen=True)
@@ -134,15 +134,15 @@ async def claim(
 
 async def finish(session: AsyncSession, update_id: int, worker: str, now: datetime) -> bool:
     """Mark an update done (in the transaction of its effects); False if the lease was lost."""
+    inbox = table(InboxUpdate)
     result = await session.execute(
-        update(InboxUpdate)
+        update(inbox)
         .where(
-            InboxUpdate.update_id == update_id,
-            InboxUpdate.status == InboxStatus.WORKING,
-            InboxUpdate.leased_by == worker,
+            inbox.c.update_id == update_id,
+            inbox.c.status == InboxStatus.WORKING,
+            inbox.c.leased_by == worker,
         )
         .values(status=InboxStatus.DONE, payload=None, handled_at=now, lease_until=None)
-        .execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0))
 

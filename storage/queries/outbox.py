@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, delete, insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import OutboxStatus
-from storage.models import OutboxMessage, Worker
+from storage.models import OutboxMessage, Worker, table
 
 
 async def add(
@@ -48,16 +48,9 @@ async def add(
     ]
     if not values:
         return []
-    table = cast(Table, OutboxMessage.__table__)
-    ids = (
-        (
-            await session.execute(
-                insert(table).returning(table.c.id, sort_by_parameter_order=True), values
-            )
-        )
-        .scalars()
-        .all()
-    )
+    rows = table(OutboxMessage)
+    stored = insert(rows).returning(rows.c.id, sort_by_parameter_order=True)
+    ids = (await session.execute(stored, values)).scalars().all()
     return [OutboxMessage(id=row_id, **row) for row_id, row in zip(ids, values, strict=True)]
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import PromptKind, PromptStatus
-from storage.models import Prompt, Worker
+from storage.models import Prompt, Worker, table
 
 OPEN = (PromptStatus.SENDING, PromptStatus.SENT)  # a prompt that can still be answered
 
@@ -164,7 +164,7 @@ async def insert(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     (after /resume, or a setting changed back) becomes pending again.
     """
     dialect = session.get_bind().dialect.name
-    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Prompt)
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table(Prompt))
     stmt = stmt.on_conflict_do_update(
         index_elements=["user_id", "kind", "scheduled_for"],
         set_={

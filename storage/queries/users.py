@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
-from storage.models import USER_TABLES, DosePlanChange, DosePlanItem, NoticeSent, User
+from storage.models import USER_TABLES, DosePlanChange, DosePlanItem, NoticeSent, User, table
 
 DEFAULT_PLAN = ((200.0, time(21, 30)),)
 
@@ -115,10 +115,10 @@ async def claim_notice(session: AsyncSession, user_id: int, key: str, now: datet
     """Record that a once-only notice goes out; False when it went out before."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     result = await session.execute(
-        insert(NoticeSent)
+        insert(table(NoticeSent))
         .values(user_id=user_id, key=key, sent_at=now)
         .on_conflict_do_nothing(index_elements=["user_id", "key"])
-        .returning(NoticeSent.id)
+        .returning(table(NoticeSent).c.id)
     )
     return result.first() is not None
 
