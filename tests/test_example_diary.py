@@ -14,6 +14,7 @@ from bot.domain.entries import (
     AttackEntry,
     AttackUpdateEntry,
     DoseEntry,
+    FactorEntry,
     SideEffectEntry,
     SleepEntry,
 )
@@ -107,6 +108,30 @@ def test_migraine_days_fall_on_magnesium(diary: ExampleDiary) -> None:
     per_28_on = len(on) * 28 / on_days
     assert 6 <= per_28_before <= 14, "a person who would try a preventive"
     assert per_28_on < per_28_before * 0.7
+
+
+def test_wine_evenings_are_followed_by_more_migraines_and_coffee_by_no_more(
+    diary: ExampleDiary,
+) -> None:
+    """Possible triggers typed on days of their own, so /summary has associations to show:
+    one that goes with next-day migraines and one that does not."""
+    before, on = _migraine_days(diary)
+    migraine = before | on
+    factor_days: dict[str, set[date]] = {}
+    for entry in (e for m in diary.messages for e in m.entries):
+        if isinstance(entry, FactorEntry):
+            assert entry.on is not None
+            for code in entry.codes:
+                factor_days.setdefault(code, set()).add(entry.on)
+    days = [diary.settings.created_at.date() + timedelta(days=n) for n in range(diary.days - 1)]
+
+    def share_after(with_it: bool, code: str) -> float:
+        chosen = [d for d in days if (d in factor_days[code]) == with_it]
+        return sum(d + timedelta(days=1) in migraine for d in chosen) / len(chosen)
+
+    assert len(factor_days["alcohol"]) >= 6 and len(factor_days["caffeine"]) >= 15
+    assert share_after(True, "alcohol") >= 1.5 * share_after(False, "alcohol")
+    assert share_after(True, "caffeine") < 1.5 * share_after(False, "caffeine")
 
 
 def test_doses_start_with_magnesium_mostly_taken_some_skipped(diary: ExampleDiary) -> None:

@@ -9,7 +9,9 @@ migraines and tension-type headaches with intensities, symptoms and triggers
 at their own times, each followed by how the pain was two hours later and when
 it ended (a triptan mostly works, sometimes not); doses mostly taken, a few
 skipped or not logged; most nights' sleep, some anxiety, and early on two
-stomach complaints after magnesium.
+stomach complaints after magnesium. Some evenings a glass or two of wine (and
+more migraines the day after), many afternoons coffee (which changes nothing),
+typed on days of their own, so the summary has trigger associations to show.
 
 Each item is a message as the person would have typed it: its time, its text,
 and the typed entries (`bot.domain.entries`) it means, so the diary's write
@@ -34,6 +36,7 @@ from bot.domain.entries import (
     AttackUpdateEntry,
     DoseEntry,
     Entry,
+    FactorEntry,
     Medicine,
     SideEffectEntry,
     SleepEntry,
@@ -122,7 +125,14 @@ def example_diary(
     today = end.astimezone(zone).date()
     first = today - timedelta(days=days)
     baseline = baseline_days(days)
-    writer = _Writer(random.Random(seed), zone, first, first + timedelta(days=baseline), days)
+    writer = _Writer(
+        random.Random(seed),
+        zone,
+        first,
+        first + timedelta(days=baseline),
+        days,
+        habits=random.Random(seed + 1),
+    )
     messages = sorted((m for m in writer.write() if m.sent_at < end), key=lambda m: m.sent_at)
     opened = _at(first, time(7, 0), zone)
     settings = ExampleSettings(
@@ -185,9 +195,19 @@ class _Writer:
     """Writes the diary day by day, with the little correlations real diaries have."""
 
     def __init__(
-        self, rng: random.Random, zone: ZoneInfo, first: date, mg_start: date, days: int
+        self,
+        rng: random.Random,
+        zone: ZoneInfo,
+        first: date,
+        mg_start: date,
+        days: int,
+        *,
+        habits: random.Random,
     ) -> None:
         self.rng = rng
+        # wine and coffee draw from their own stream, so the rest of the diary (and its
+        # figures) stays what it was without them
+        self.habits = habits
         self.zone = zone
         self.first = first
         self.mg_start = mg_start
@@ -198,6 +218,7 @@ class _Writer:
     def write(self) -> list[ExampleMessage]:
         out: list[ExampleMessage] = []
         poor_night = False
+        wine = False  # the evening before
         for index in range(self.days):
             day = self.first + timedelta(days=index)
             weeks_on = (day - self.mg_start).days / 7 if day >= self.mg_start else None
@@ -207,8 +228,12 @@ class _Writer:
             poor_night = night.quality <= 2
             attack_ok = index < self.days - QUIET_END_DAYS
             if attack_ok:
-                out += self._attack(day, weeks_on, poor_night)
+                out += self._attack(day, weeks_on, poor_night, wine)
             out += self._anxiety(day, weeks_on)
+            out += self._coffee(day)
+            wine_today = self._wine(day)
+            out += wine_today
+            wine = bool(wine_today)
             if weeks_on is not None:
                 out += self._dose(day)
                 out += self._side_effect(day)
@@ -250,6 +275,22 @@ class _Writer:
         )
         return [ExampleMessage(sent, text, [AnxietyEntry(level=float(level), at=sent)])]
 
+    # --- possible triggers on days of their own -------------------------------------------
+
+    def _coffee(self, day: date) -> list[ExampleMessage]:
+        if self.habits.random() > 0.3:
+            return []
+        sent = _at(day, time(self.habits.randint(13, 17), self.habits.randrange(60)), self.zone)
+        text = self.habits.choice(["3 coffees today", "had 4 coffees", "lots of coffee today"])
+        return [ExampleMessage(sent, text, [FactorEntry(codes=("caffeine",), on=day)])]
+
+    def _wine(self, day: date) -> list[ExampleMessage]:
+        if self.habits.random() > 0.12:
+            return []
+        sent = _at(day, time(self.habits.randint(20, 22), self.habits.randrange(60)), self.zone)
+        text = self.habits.choice(["2 glasses of wine", "had some wine", "a glass of red wine"])
+        return [ExampleMessage(sent, text, [FactorEntry(codes=("alcohol",), on=day)])]
+
     # --- magnesium -----------------------------------------------------------------------
 
     def _dose(self, day: date) -> list[ExampleMessage]:
@@ -290,13 +331,16 @@ class _Writer:
             return before
         return before - (before - 0.075) * min(weeks_on, 6.0) / 6.0
 
-    def _attack(self, day: date, weeks_on: float | None, poor_night: bool) -> list[ExampleMessage]:
+    def _attack(
+        self, day: date, weeks_on: float | None, poor_night: bool, wine: bool
+    ) -> list[ExampleMessage]:
         morning = _at(day, time(6, 30), self.zone)
         if self.busy_until is not None and self.busy_until > morning:
             return []
         period = self._menstruating(day)
         chance = self._migraine_chance(weeks_on) * (2.4 if period else 1.0)
         chance *= 1.7 if poor_night else 1.0
+        chance *= 2.5 if wine else 1.0
         draw = self.rng.random()
         if draw < chance:
             kind = AttackKind.MIGRAINE
