@@ -167,6 +167,18 @@ def test_a_sake_that_is_no_drink_is_no_alcohol(text: str) -> None:
     assert [f for f in factors(text) if "alcohol" in f.codes] == []
 
 
+@pytest.mark.parametrize(
+    "text", ["chamomile tea before bed", "had a mint tea", "decaf latte this afternoon"]
+)
+def test_a_day_of_caffeine_free_drinks_only_is_no_caffeine_day(text: str) -> None:
+    assert factors(text) == []
+
+
+@pytest.mark.parametrize("text", ["herbal tea and 3 coffees", "green tea", "decaf and 2 espressos"])
+def test_caffeine_beside_a_caffeine_free_drink_still_counts(text: str) -> None:
+    assert factors(text) == [FactorEntry(codes=("caffeine",), on=None)]
+
+
 def test_sake_the_drink_is_alcohol() -> None:
     assert factors("2 glasses of sake with sushi") == [FactorEntry(codes=("alcohol",), on=None)]
 

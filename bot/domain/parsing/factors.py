@@ -14,7 +14,8 @@ Not a factor:
 - a habit, a belief, a taste or a plan ("coffee always sets it off", "I usually
   skip breakfast", "I love cheese", "going for a run"), and a day still to come;
 - coffee said to be absent ("no coffee today"): with an attack that may be
-  withdrawal, but a day without caffeine is not a day with it.
+  withdrawal, but a day without caffeine is not a day with it; nor is a day of
+  herbal tea or decaf only ("chamomile tea before bed").
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ _GENERAL = re.compile(
     r"|going (?:to|for)|gonna|will|plan\w*|tomorrow)\b"
 )
 
+# drinks without caffeine, which the attack triggers' "tea" and "decaf" take in
+_CAFFEINE_FREE = re.compile(
+    r"\b(?:herbal|chamomile|camomile|peppermint|mint|fruit|rooibos|ginger|lemon)"
+    r"(?: \w+)? (?:teas?|infusions?)\b|\bdecaf\w*(?: (?!and\b)\w+)?"
+)
+
 # for a day, "no coffee" is no caffeine; the other codes keep their immunity
 # ("no breakfast" is a skipped meal, "not enough water" too little water)
 _IMMUNE = V.NEGATION_IMMUNE - {"caffeine"}
@@ -61,6 +68,8 @@ def read_factors(
     for code, (start, _end) in sorted(trigger_spans(msg, _IMMUNE).items()):
         if code in _OWN_ENTRY or (code in _OF_THE_NIGHT and night is not None):
             continue
+        if code == "caffeine" and not V.TRIGGERS[code].search(_CAFFEINE_FREE.sub(" ", d.s)):
+            continue  # only caffeine-free drinks were named
         day = _day(msg, start, night)
         if day is not None and day > today:
             continue  # not happened yet
