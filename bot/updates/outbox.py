@@ -231,7 +231,9 @@ class Outbox:
         """Whether a row a read returned was sent already: waiting to be crossed off, or
         crossed off after the read began (the read saw the database before the delete).
         A row that took a crossed-off row's id (SQLite gives ids out again) was stored
-        after that delete, so a read that began before it does not see it."""
+        after that delete; a read that began before the delete sees it only if it waited
+        for the connection that long, and then leaves it to the next read or the
+        heartbeat's sweep: late, never lost."""
         return row_id in self._crossing or self._crossed.get(row_id, -1.0) >= read_began
 
     async def close(self) -> None:
