@@ -24,21 +24,20 @@ import logging
 import sys
 import tempfile
 import time as systime
-import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import make_url
 
 from bot.app import build_application, start_embedded, stop_embedded
 from bot.config import Settings
 from bot.emulator.server import BotApiEmulator
 from bot.scheduling import plan
-from storage.db import make_engine, make_sessionmaker, normalise_url, upgrade
+from storage.db import make_engine, make_sessionmaker, normalise_url, scratch_database, upgrade
 from storage.models import DosePlanItem, Prompt, User
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -206,27 +205,14 @@ async def fanout(
 async def main_async(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     url = args.database_url
-    drop: str | None = None
-    admin_url = None
     if url is None:
         url = f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp()) / 'fanout.db'}"
-    elif make_url(normalise_url(url)).get_backend_name() == "postgresql":
+    if make_url(normalise_url(url)).get_backend_name() == "postgresql":
         # a throwaway database, so the figures start from empty tables
-        admin_url = normalise_url(url)
-        drop = f"bench_{uuid.uuid4().hex[:10]}"
-        admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
-        async with admin.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{drop}"'))
-        await admin.dispose()
-        url = make_url(admin_url).set(database=drop).render_as_string(hide_password=False)
-    try:
+        async with scratch_database(url, "bench_") as fresh:
+            result = await fanout(args.users, args.send_rate, fresh, args.chatters)
+    else:
         result = await fanout(args.users, args.send_rate, url, args.chatters)
-    finally:
-        if drop is not None and admin_url is not None:
-            admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
-            async with admin.connect() as conn:
-                await conn.execute(text(f'DROP DATABASE IF EXISTS "{drop}" WITH (FORCE)'))
-            await admin.dispose()
     share = result["rate"] / TELEGRAM_LIMIT
     print(
         f"users {result['users']}, bot send rate {result['send_rate']:g}/s, "

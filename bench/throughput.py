@@ -35,8 +35,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
@@ -45,7 +43,7 @@ from bot.config import Settings
 from bot.emulator.core import EmulatorEvent
 from bot.emulator.server import BotApiEmulator
 from bot.runner import loop_factory
-from storage.db import make_engine, normalise_url, upgrade
+from storage.db import make_engine, scratch_database, upgrade
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 CHECKINS = (
@@ -177,17 +175,8 @@ async def database(url: str | None, folder: Path) -> AsyncIterator[str]:
     if url is None:
         yield f"sqlite+aiosqlite:///{folder / f'{uuid.uuid4().hex}.db'}"
         return
-    admin_url = normalise_url(url)
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+    async with scratch_database(url, "bench_") as fresh:
+        yield fresh
 
 
 async def one_round(kind: str, people: int, url: str | None, folder: Path) -> Round:

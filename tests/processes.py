@@ -13,7 +13,6 @@ import signal
 import socket
 import sys
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,10 +20,9 @@ from typing import Any, TypeVar
 
 import httpx
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.db import make_engine
+from storage.db import make_engine, scratch_database
 from tests.conftest import TOKEN, postgres_url
 
 MAGBOT = [sys.executable, "-m", "bot.cli"]
@@ -53,17 +51,8 @@ async def fresh_postgres_database() -> AsyncIterator[str]:
     A database of its own, not a schema: a `magbot run` process takes only a URL.
     Skips when MAGBOT_TEST_POSTGRES_URL is unset; fails when it is set but unreachable.
     """
-    url = postgres_url()
-    name = f"magbot_t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+    async with scratch_database(postgres_url(), "magbot_t_") as url:
+        yield url
 
 
 @asynccontextmanager
