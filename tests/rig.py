@@ -12,7 +12,6 @@ import logging
 import re
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -22,22 +21,11 @@ from bot.logsafe import CHATTY_LOGGERS, RedactingFilter
 from storage.db import make_engine, make_sessionmaker
 from storage.models import InboxUpdate
 from tests.conftest import TOKEN, Harness, start_bot, stop_bot
-from tests.processes import fresh_postgres_database
 
 # SQL statements and their parameters (people's text) are held back at WARNING in
 # production whatever the level (bot.logsafe.CHATTY_LOGGERS); every other logger,
 # python-telegram-bot's and httpx's included, is watched at DEBUG.
 HELD_BACK = {"sqlalchemy", "aiosqlite", "asyncpg"}
-
-
-@asynccontextmanager
-async def database(kind: str, folder: Path) -> AsyncIterator[str]:
-    """A database URL of `kind` ("sqlite" or "postgres")."""
-    if kind == "sqlite":
-        yield f"sqlite+aiosqlite:///{folder / 'bot.db'}"
-        return
-    async with fresh_postgres_database() as url:
-        yield url
 
 
 @asynccontextmanager

@@ -22,11 +22,10 @@ from bot.ui import texts
 from storage.enums import InboxStatus
 from storage.models import Attack
 from tests.conftest import TOKEN, Harness
-from tests.processes import fresh_postgres_database
+from tests.processes import database_url, fresh_postgres_database
 from tests.rig import (
     LogWatch,
     count,
-    database,
     inbox_rows,
     running_bot,
     watch_logs,
@@ -311,7 +310,7 @@ async def test_hundreds_of_hostile_messages_are_each_answered(
 ) -> None:
     messages = hostile_texts(255)
     first = 800_000
-    async with database(kind, tmp_path) as url, running_bot(emu, url) as bot:
+    async with database_url(kind, tmp_path) as url, running_bot(emu, url) as bot:
         people = range(first, first + len(messages) + len(ODD_ENTITIES))
         for person, text in zip(people, messages, strict=False):
             writes(emu, person, text)

@@ -28,7 +28,8 @@ from hypothesis import strategies as st
 from bot.emulator.server import BotApiEmulator
 from bot.ui import texts
 from tests.conftest import TOKEN, Harness
-from tests.rig import LogWatch, database, running_bot, watch_logs, writes
+from tests.processes import database_url
+from tests.rig import LogWatch, running_bot, watch_logs, writes
 
 pytestmark = pytest.mark.e2e
 
@@ -151,7 +152,7 @@ def live(
 
         async def start() -> Harness:
             emu = await runner.stack.enter_async_context(BotApiEmulator(token=TOKEN))
-            url = await runner.stack.enter_async_context(database(request.param, folder))
+            url = await runner.stack.enter_async_context(database_url(request.param, folder))
             return await runner.stack.enter_async_context(running_bot(emu, url))
 
         try:
