@@ -56,20 +56,17 @@ async def test_a_worker_and_the_heartbeat_sweep_never_send_one_reply_twice(
         assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
 
-async def _one_reply_each(sessions: Sessions, chats: range, text: str) -> list[Any]:
-    """One reply stored for each chat, in one transaction; the rows of each chat."""
+async def _store(sessions: Sessions, chat: int, text: str) -> list[OutboxMessage]:
+    """One reply to `chat` stored in a transaction of its own, as a worker stores it."""
     async with sessions.begin() as session:
-        return [
-            await outbox.add(
-                session,
-                chat,
-                [payload(f"{text} {chat}")],
-                update_id=None,
-                worker="me",
-                now=datetime.now(UTC),
-            )
-            for chat in chats
-        ]
+        return await outbox.add(
+            session, chat, [payload(text)], update_id=None, worker="me", now=datetime.now(UTC)
+        )
+
+
+async def _one_reply_each(sessions: Sessions, chats: range, text: str) -> list[list[OutboxMessage]]:
+    """One reply stored for each chat; the rows of each chat."""
+    return [await _store(sessions, chat, f"{text} {chat}") for chat in chats]
 
 
 async def test_sent_replies_are_crossed_off_together_and_never_sent_twice_meanwhile(
@@ -122,28 +119,12 @@ async def test_fresh_rows_a_sweep_already_sent_are_not_sent_again(sessions: Sess
     await sender.deliver()  # the first sweep: nothing waits here
     for n in range(2):  # twice: SQLite gives the second row the first one's id again
         stored_at = time.monotonic()
-        async with sessions.begin() as session:
-            rows = await outbox.add(
-                session,
-                1,
-                [payload(f"reply {n}")],
-                update_id=None,
-                worker="me",
-                now=datetime.now(UTC),
-            )
+        rows = await _store(sessions, 1, f"reply {n}")
         await sender.deliver()  # the sweep
         await sender.deliver(1, fresh=rows, stored_at=stored_at)  # the worker, its turn come
         # and a fresh row nobody read back goes out as it was stored
         stored_at = time.monotonic()
-        async with sessions.begin() as session:
-            rows = await outbox.add(
-                session,
-                1,
-                [payload(f"more {n}")],
-                update_id=None,
-                worker="me",
-                now=datetime.now(UTC),
-            )
+        rows = await _store(sessions, 1, f"more {n}")
         await sender.deliver(1, fresh=rows, stored_at=stored_at)
     assert bot.sent == [(1, "reply 0"), (1, "more 0"), (1, "reply 1"), (1, "more 1")]
     await sender.close()
@@ -182,10 +163,7 @@ async def test_a_read_that_began_before_its_rows_were_crossed_off_does_not_send_
     sender = Outbox(sessions, bot, SystemClock(), "me")  # type: ignore[arg-type]
     await sender.deliver()  # the first sweep: nothing waits here
     stored_at = time.monotonic()
-    async with sessions.begin() as session:
-        rows = await outbox.add(
-            session, 1, [payload("reply")], update_id=None, worker="me", now=datetime.now(UTC)
-        )
+    rows = await _store(sessions, 1, "reply")
     await sender.deliver(1, fresh=rows, stored_at=stored_at)
     async with sessions() as session:
         seen = await outbox.due(session, "me", datetime.now(UTC), chat_id=1)
