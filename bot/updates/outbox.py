@@ -222,9 +222,16 @@ class Outbox:
             await outbox.sent(session, ids)
         # only once committed (if the commit fails they stay, and are not sent again)
         done = time.monotonic()
-        if len(self._crossed) > 10_000:
-            self._crossed = {i: t for i, t in self._crossed.items() if t > done - CROSSED_KEPT}
-        self._crossed.update(dict.fromkeys(ids, done))
+        for row_id in ids:  # kept in the order crossed off, so the oldest are first
+            self._crossed.pop(row_id, None)
+            self._crossed[row_id] = done
+        stale = []  # what no read can still see: the oldest, up to the first kept
+        for row_id, at in self._crossed.items():
+            if at > done - CROSSED_KEPT:
+                break
+            stale.append(row_id)
+        for row_id in stale:
+            del self._crossed[row_id]
         self._crossing.difference_update(ids)
 
     def _sent(self, row_id: int, read_began: float) -> bool:
