@@ -3,7 +3,8 @@
 One `AsyncEngine` per process, one `async_sessionmaker(expire_on_commit=False)`;
 handlers open a session per update. SQLite runs in WAL mode with a busy timeout
 so the dispatcher and a handler writing at the same moment wait instead of
-failing; foreign keys are switched on so ON DELETE CASCADE works there too.
+failing; foreign keys are switched on so ON DELETE CASCADE works there too. Its
+calls run on the event loop's thread, not on a thread of aiosqlite's (storage.sqlite).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+from storage.sqlite import inline_connector
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -57,7 +60,9 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # SQL errors must not carry parameters into logs: they hold people's health text.
     kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
-        kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        connect_args = kwargs.pop("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        # aiosqlite's calls, run on the loop's thread instead of a thread hop each
+        kwargs.setdefault("async_creator", inline_connector(url, connect_args))
         # SQLite takes one writer at a time: one connection per process, shared in
         # turn, queues transactions in the event loop instead of in SQLite's
         # busy-wait (which sleeps, and can refuse a read turning into a write).
