@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from storage.models import Attack, Prompt
-from tests.conftest import USER, Harness
+from tests.conftest import USER, ClockedHarness, Harness
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -82,16 +82,17 @@ async def test_quiet_hours_push_a_question_to_the_morning_and_off_brings_it_back
 
 
 async def test_a_severe_attack_at_night_is_acknowledged_with_when_the_bot_checks_back(
-    harness: Harness,
+    clocked: ClockedHarness,
 ) -> None:
-    await harness.say("/timezone Europe/Berlin")
-    night = datetime.now(BERLIN).replace(hour=23, minute=40, second=0, microsecond=0)
-    if night > datetime.now(BERLIN):
-        night -= timedelta(days=1)
-    said = await text_of(harness, "migraine 8/10, can't sleep", date=night)
+    # on the bot's clock, not the wall's: written at 23:40 and read at once (a message
+    # from last night read at 05:00 is checked on 2 h after it is read, not at 07:00)
+    await clocked.say("/timezone Europe/Berlin")
+    clocked.clock.advance(timedelta(hours=13, minutes=40))  # from 10:00 to 23:40 in Berlin
+    assert clocked.now().astimezone(BERLIN).strftime("%H:%M") == "23:40"
+    said = await text_of(clocked, "migraine 8/10, can't sleep")
     # quiet hours (23:00–07:00 by default): the first question waits for 07:00
-    assert "I'm sorry it's this bad, and at night. I'll ask how you are at" in said
-    assert "07:00" in said
+    assert "I'm sorry it's this bad, and at night." in said
+    assert "I'll ask how you are at Tue 02 Jun 07:00." in said
 
 
 async def test_leaving_onboarding_to_log_a_migraine_keeps_it_and_offers_to_go_on(
