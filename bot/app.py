@@ -40,7 +40,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Magb
     """Build the bot; `post_init` starts the scheduler, `post_shutdown` closes what it opened."""
     if settings.token is None:
         raise ValueError("a token is required to build the application")
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, connections=settings.db_connections)
     bot_data = BotData(
         settings=settings,
         engine=engine,

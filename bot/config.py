@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     paid_broadcast: bool = False
     # Updates of different people handled at once by this process (one person's in order).
     concurrency: int = Field(default=32, ge=1, le=1000)
+    # Connections this process keeps to PostgreSQL (SQLite takes one). A process runs its
+    # handlers on one core: more transactions at once only take turns on it, each one
+    # slower (bench/throughput.py). Raise it when the database is far away.
+    db_connections: int = Field(default=4, ge=1, le=100)
     # How long a worker holds an update it is handling before another process may take it
     # (its heartbeat renews the lease; a killed worker's updates wait this long).
     inbox_lease: float = Field(default=30.0, ge=1, le=3600)

@@ -31,6 +31,7 @@ from storage.sqlite import inline_connector
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+POSTGRES_CONNECTIONS = 4  # per process (MAGBOT_DB_CONNECTIONS); see make_engine
 # The key of the PostgreSQL advisory lock that migrations run under: any 64-bit number
 # no other code of this database uses ("magbot" in ASCII). Advisory locks are per database.
 MIGRATION_LOCK_KEY = 0x6D_61_67_62_6F_74
@@ -55,7 +56,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def make_engine(url: str, *, connections: int = POSTGRES_CONNECTIONS, **kwargs: Any) -> AsyncEngine:
+    """An engine for `url`: on PostgreSQL a pool of `connections`, on SQLite one connection."""
     url = normalise_url(url)
     # SQL errors must not carry parameters into logs: they hold people's health text.
     kwargs.setdefault("hide_parameters", True)
@@ -71,6 +73,11 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("pool_timeout", 60)
     else:
         kwargs.setdefault("pool_pre_ping", True)
+        # A process's handlers share one core: transactions beyond a few take turns on it
+        # and each runs longer (with SQLAlchemy's 15, bench/throughput.py's head-of-line
+        # wait was a third longer than with 2-4). The rest queue for a connection, in order.
+        kwargs.setdefault("pool_size", connections)
+        kwargs.setdefault("max_overflow", 0)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
