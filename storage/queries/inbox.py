@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -132,18 +132,22 @@ async def claim(
     return sorted(claimed, key=lambda c: c.update_id)
 
 
+_inbox = table(InboxUpdate)
+# built once: every update runs it (its values come with each execution)
+_FINISH = (
+    update(_inbox)
+    .where(
+        _inbox.c.update_id == bindparam("done_id"),
+        _inbox.c.status == InboxStatus.WORKING,
+        _inbox.c.leased_by == bindparam("by"),
+    )
+    .values(status=InboxStatus.DONE, payload=None, handled_at=bindparam("at"), lease_until=None)
+)
+
+
 async def finish(session: AsyncSession, update_id: int, worker: str, now: datetime) -> bool:
     """Mark an update done (in the transaction of its effects); False if the lease was lost."""
-    inbox = table(InboxUpdate)
-    result = await session.execute(
-        update(inbox)
-        .where(
-            inbox.c.update_id == update_id,
-            inbox.c.status == InboxStatus.WORKING,
-            inbox.c.leased_by == worker,
-        )
-        .values(status=InboxStatus.DONE, payload=None, handled_at=now, lease_until=None)
-    )
+    result = await session.execute(_FINISH, {"done_id": update_id, "by": worker, "at": now})
     return bool(getattr(result, "rowcount", 0))
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Insert, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -156,16 +157,12 @@ async def move_pending(
 # --- planning --------------------------------------------------------------------------
 
 
-async def insert(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert pending prompts once each (unique user+kind+scheduled_for).
-
-    A slot that exists is left as it is (two processes materialising the same
-    day, a double tap on Snooze), unless it was cancelled: a slot wanted again
-    (after /resume, or a setting changed back) becomes pending again.
-    """
-    dialect = session.get_bind().dialect.name
+@cache
+def _upsert(dialect: str) -> Insert:
+    """The statement of `insert`, built once per dialect: it runs for every migraine logged,
+    and building it (its `excluded` columns most) cost more than running it."""
     stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table(Prompt))
-    stmt = stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=["user_id", "kind", "scheduled_for"],
         set_={
             "status": PromptStatus.PENDING,
@@ -181,6 +178,16 @@ async def insert(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
         },
         where=Prompt.status == PromptStatus.CANCELLED,
     )
+
+
+async def insert(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert pending prompts once each (unique user+kind+scheduled_for).
+
+    A slot that exists is left as it is (two processes materialising the same
+    day, a double tap on Snooze), unless it was cancelled: a slot wanted again
+    (after /resume, or a setting changed back) becomes pending again.
+    """
+    stmt = _upsert(session.get_bind().dialect.name)
     full = [
         {
             "amount_mg": None,

@@ -16,9 +16,13 @@ from storage.models import USER_TABLES, DosePlanChange, DosePlanItem, NoticeSent
 DEFAULT_PLAN = ((200.0, time(21, 30)),)
 
 
+# with its plan in the same statement (a second one per update adds up); the option is
+# built once, not on every update
+_WITH_PLAN = (joinedload(User.dose_plan),)
+
+
 async def get_user(session: AsyncSession, user_id: int) -> User | None:
-    # with its plan in the same statement (a second one per update adds up)
-    return await session.get(User, user_id, options=[joinedload(User.dose_plan)])
+    return await session.get(User, user_id, options=_WITH_PLAN)
 
 
 async def create_user(session: AsyncSession, user_id: int, chat_id: int, now: datetime) -> User:
