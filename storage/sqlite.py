@@ -4,7 +4,7 @@ aiosqlite runs each call (open a cursor, execute, fetch, close it, commit) on a
 thread of its own and hands the result back through the event loop: four or
 five crossings per statement, each a wake-up of that thread, a wake-up of the
 loop and a turn of the GIL. A check-in is eight statements. Measured with
-`bench/throughput.py`, the crossings cost more than a fifth of the bot's CPU
+`bench/throughput.py`, the crossings cost about a sixth of the bot's CPU
 and about a third of its throughput; SQLite's own work for such a statement, in
 WAL mode without a sync per commit, takes microseconds.
 
