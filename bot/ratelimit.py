@@ -1,10 +1,17 @@
 """One sending budget for the bot, a gentle one per private chat, and bounded retries.
 
 PTB's AIORateLimiter keeps the bot under its global limit (and per group), and
-waits out a 429 instead of dropping the message. Telegram also asks bots not to
-send more than about one message a second to one person; AIORateLimiter does
-not limit private chats, so a burst of replies (a fast typist, a script) would
-draw 429s. This adds a small leaky bucket per private chat for the send methods.
+waits out a 429 instead of dropping the message. Its budget is spent evenly here:
+at most a quarter of a second's worth at once (`SMOOTH_WITHIN`), not a whole
+second's. Requests leave at the pace allowed but reach the Bot API bunched by
+whatever delays them on the way (a busy event loop, the network); Telegram's own
+burst is not published, and a second's worth sent at once left no room for that
+bunching (429s from the emulator, whose bucket holds a second's worth).
+
+Telegram also asks bots not to send more than about one message a second to one
+person; AIORateLimiter does not limit private chats, so a burst of replies (a
+fast typist, a script) would draw 429s. This adds a small leaky bucket per
+private chat for the send methods.
 
 Retries. A request that fails on the way is tried again, up to `retry_attempts`
 tries in all, with growing jittered pauses (`retry_wait` doubling up to
@@ -53,6 +60,8 @@ log = logging.getLogger(__name__)
 # "about 1 message/s per chat" with room for timing jitter.
 CHAT_BURST = 2
 CHAT_PERIOD = 2.5
+# The whole bot's budget, spent evenly: what may go out at once is this many seconds' worth.
+SMOOTH_WITHIN = 0.25
 SEND_METHODS = frozenset(
     {"sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup", "sendAnimation", "sendVoice"}
 )
@@ -128,6 +137,7 @@ class BotRateLimiter(AIORateLimiter):
         """`max_retries`: 429s waited out per request (AIORateLimiter's own);
         `retry_attempts`: tries in all for a request that fails on the way."""
         super().__init__(overall_max_rate=overall_max_rate, max_retries=max_retries)
+        self.set_overall_rate(overall_max_rate)
         if retry_attempts < 1:
             raise ValueError("retry_attempts counts the first try: at least 1")
         self._chat_limiters: dict[int, AsyncLimiter] = {}
@@ -138,8 +148,10 @@ class BotRateLimiter(AIORateLimiter):
         self.retries = 0  # requests sent again after a failure on the way
 
     def set_overall_rate(self, rate: float) -> None:
-        """A new budget for the whole bot (when the processes sharing the token change)."""
-        self._base_limiter = AsyncLimiter(max_rate=rate, time_period=1)
+        """A new budget for the whole bot (when the processes sharing the token change),
+        `rate` messages a second, at most `SMOOTH_WITHIN` seconds' worth at once."""
+        burst = max(1.0, rate * SMOOTH_WITHIN)
+        self._base_limiter = AsyncLimiter(max_rate=burst, time_period=burst / rate)
 
     def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
         if len(self._chat_limiters) >= _PRUNE_AT:

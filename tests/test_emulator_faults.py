@@ -412,12 +412,31 @@ async def test_the_flood_limits_can_be_tightened_at_run_time(
     emu: BotApiEmulator, client: httpx.AsyncClient
 ) -> None:
     limits = await control(client, "rate_limits", chat_burst=1, chat_rate=0.5)
-    assert limits == {"enabled": True, "chat_rate": 0.5, "chat_burst": 1, "global_rate": 30.0}
+    assert limits == {
+        "enabled": True,
+        "chat_rate": 0.5,
+        "chat_burst": 1,
+        "global_rate": 30.0,
+        "global_burst": 30.0,
+    }
     assert (await call(client, emu, "sendMessage", chat_id=USER, text="1")).is_success
     refused = await call(client, emu, "sendMessage", chat_id=USER, text="2")
     assert refused.status_code == 429
     assert refused.json()["parameters"]["retry_after"] == 2  # 1 message per 2 s
     assert await control(client, "rate_limits") is True
+
+
+async def test_a_bot_may_send_only_its_global_burst_at_once(
+    emu: BotApiEmulator, client: httpx.AsyncClient
+) -> None:
+    limits = await control(client, "rate_limits", global_burst=2)
+    assert (limits["global_rate"], limits["global_burst"]) == (30.0, 2.0)
+    sent = [
+        await call(client, emu, "sendMessage", chat_id=chat, text="1")
+        for chat in (USER, OTHER_USER, USER)
+    ]
+    assert [response.status_code for response in sent] == [200, 200, 429]
+    assert sent[2].json()["parameters"]["retry_after"] == 1
 
 
 # --- webhook delivery to several processes --------------------------------------------------

@@ -165,6 +165,27 @@ async def test_a_burst_of_ten_messages_draws_no_429_and_is_answered_in_order(
     logs.assert_no_errors()
 
 
+async def test_a_crowd_writing_at_once_is_answered_without_a_429_from_a_small_global_burst(
+    bot: Harness, emu: BotApiEmulator, logs: LogWatch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")  # a 429 is then counted, not a warning
+    # Telegram does not say how many messages a bot may send at once: a server that
+    # takes a third of a second's worth (10 of its 30 a second) refuses none of the
+    # replies, because the bot spends its budget evenly, not a second's worth at once.
+    emu.set_rate_limits(global_burst=10)
+    people = range(6400, 6460)
+    for person in people:
+        emu.user_says(person, "mag 200")
+    for person in people:
+        await emu.wait_for_messages(person, 1, timeout=30)
+    await bot.settle()
+
+    assert all("200 mg" in bot.texts(person)[0] for person in people)
+    assert [c for c in emu.calls if c.status == 429] == []
+    emu.assert_no_failed_calls()
+    logs.assert_no_errors()
+
+
 async def test_5xx_and_dropped_connections_during_a_fan_out_deliver_each_prompt_once(
     bot: Harness, emu: BotApiEmulator, logs: LogWatch
 ) -> None:

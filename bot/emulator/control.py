@@ -76,11 +76,15 @@ class BotControl:
         chat_rate: float | None = None,
         chat_burst: int | None = None,
         global_rate: float | None = None,
+        global_burst: float | None = None,
     ) -> dict[str, float]:
-        """Change the flood limits (messages a second per chat, its burst, per bot) for
-        every chat and bot from now on; returns the limits in force."""
+        """Change the flood limits (messages a second per chat, its burst, per bot, its
+        burst) for every chat and bot from now on; returns the limits in force."""
         return self._core.set_rates(
-            chat_rate=chat_rate, chat_burst=chat_burst, global_rate=global_rate
+            chat_rate=chat_rate,
+            chat_burst=chat_burst,
+            global_rate=global_rate,
+            global_burst=global_burst,
         )
 
     @property

@@ -326,18 +326,20 @@ async def _clock(c: BotControl, args: dict[str, Any]) -> Any:
 
 @action("rate_limits")
 async def _rate_limits(c: BotControl, args: dict[str, Any]) -> Any:
-    """`enabled` switches the flood limits; `chat_rate`, `chat_burst`, `global_rate` set them.
+    """`enabled` switches the flood limits; `chat_rate`, `chat_burst`, `global_rate`,
+    `global_burst` set them.
 
     Answers whether they are on (only `enabled` given or nothing), else the limits.
     """
     if "enabled" in args:
         c.rate_limits = _flag(args, "enabled")
-    if not {"chat_rate", "chat_burst", "global_rate"} & set(args):
+    if not {"chat_rate", "chat_burst", "global_rate", "global_burst"} & set(args):
         return c.rate_limits
     limits = c.set_rate_limits(
         chat_rate=_optional_float(args, "chat_rate"),
         chat_burst=_optional_int(args, "chat_burst"),
         global_rate=_optional_float(args, "global_rate"),
+        global_burst=_optional_float(args, "global_burst"),
     )
     return {"enabled": c.rate_limits, **limits}
 

@@ -103,12 +103,16 @@ class EmulatorCore:
         chat_rate: float,
         chat_burst: int,
         strict_html_entities: bool,
+        global_burst: float | None = None,
         clock: SupportsNow | None,
         callback_query_ttl: timedelta,
         first_update_id: int = 1,
     ) -> None:
         self.rate_limits = rate_limits
         self.global_rate = global_rate
+        # messages a bot may send at once after a pause (Telegram's is not published;
+        # by default a second's worth, the most generous reading)
+        self.global_burst = global_burst or global_rate
         self.chat_rate = chat_rate
         self.chat_burst = chat_burst
         self.strict_html_entities = strict_html_entities
@@ -208,7 +212,7 @@ class EmulatorCore:
             id=int(match.group(1)),
             username=username,
             first_name=first_name or username,
-            global_bucket=TokenBucket(self.global_rate, self.global_rate),
+            global_bucket=TokenBucket(self.global_rate, self.global_burst),
             next_update_id=self.first_update_id,
         )
         self.bots[token] = bot
@@ -247,17 +251,22 @@ class EmulatorCore:
         chat_rate: float | None = None,
         chat_burst: int | None = None,
         global_rate: float | None = None,
+        global_burst: float | None = None,
     ) -> dict[str, float]:
-        """Change the flood limits for every bot and chat, existing or new."""
+        """Change the flood limits for every bot and chat, existing or new (a new
+        `global_rate` without a `global_burst` sets the burst to a second's worth)."""
         if chat_rate is not None:
             self.chat_rate = chat_rate
         if chat_burst is not None:
             self.chat_burst = chat_burst
         if global_rate is not None:
             self.global_rate = global_rate
+            self.global_burst = global_rate
+        if global_burst is not None:
+            self.global_burst = global_burst
         for bot in self.bots.values():
             if bot.global_bucket is not None:
-                bot.global_bucket.reshape(self.global_rate, self.global_rate)
+                bot.global_bucket.reshape(self.global_rate, self.global_burst)
             for chat in bot.chats.values():
                 if chat.bucket is not None:
                     chat.bucket.reshape(self.chat_rate, self.chat_burst)
@@ -265,6 +274,7 @@ class EmulatorCore:
             "chat_rate": self.chat_rate,
             "chat_burst": self.chat_burst,
             "global_rate": self.global_rate,
+            "global_burst": self.global_burst,
         }
 
     def take_send_token(self, bot: BotState, chat: ChatState) -> None:
