@@ -41,6 +41,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from contextvars import ContextVar
 from typing import Any
 
+import aiohttp
 import httpx
 from aiolimiter import AsyncLimiter
 from telegram.error import BadRequest, NetworkError, TelegramError
@@ -53,6 +54,8 @@ from tenacity import (
     wait_exponential,
     wait_random,
 )
+
+from bot import transport
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +91,15 @@ REPEATABLE_METHODS = frozenset(
         "sendChatAction",
     }
 )
-# The request cannot have reached the Bot API.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# The request cannot have reached the Bot API (through the bot's aiohttp client, or
+# PTB's default httpx one).
+_NOT_SENT: tuple[type[BaseException], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    *transport.NOT_SENT,
+)
+_HTTP_ERRORS = (httpx.HTTPError, aiohttp.ClientError, TimeoutError)
 _PRUNE_AT = 5000
 
 _resend_if_unsure: ContextVar[bool] = ContextVar("magbot_resend_if_unsure", default=False)
@@ -117,7 +127,7 @@ def may_have_arrived(error: BaseException) -> bool | None:
     cause = error.__cause__
     if isinstance(cause, _NOT_SENT):
         return False
-    if isinstance(cause, httpx.HTTPError):
+    if isinstance(cause, _HTTP_ERRORS):
         return True  # read/write timeout, connection dropped or reset mid-request
     # No cause (or an unreadable body): the server answered with an error status, so it
     # did not carry the request out. Anything else failed somewhere unknown.

@@ -1,7 +1,9 @@
 """Bot API requests are retried when that cannot double a message, and only then.
 
 python-telegram-bot with the bot's rate limiter, against the emulator with
-injected server errors and broken connections.
+injected server errors and broken connections; through the bot's own HTTP client
+(aiohttp, bot.transport) and PTB's default one (httpx), which tell a request that
+never left from one that may have arrived by different errors.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from telegram.ext import ExtBot
 
 from bot.emulator import BotApiEmulator
 from bot.ratelimit import BotRateLimiter, resend_if_unsure
+from bot.transport import AiohttpRequest
 
 USER = 42
 
@@ -33,9 +36,24 @@ async def emu() -> AsyncIterator[BotApiEmulator]:
         yield emulator
 
 
+# the client's name, and how it names an error where no connection could be made
+CLIENTS = {"aiohttp": "ClientConnectorError", "httpx": "ConnectError"}
+
+
+@pytest.fixture(params=list(CLIENTS))
+def client(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def _request(client: str) -> AiohttpRequest | None:
+    return AiohttpRequest() if client == "aiohttp" else None  # None: PTB's default
+
+
 @pytest.fixture
-async def bot(emu: BotApiEmulator) -> AsyncIterator[ExtBot[None]]:
-    async with ExtBot(emu.token, base_url=emu.api_base_url, rate_limiter=_limiter()) as ext:
+async def bot(emu: BotApiEmulator, client: str) -> AsyncIterator[ExtBot[None]]:
+    async with ExtBot(
+        emu.token, base_url=emu.api_base_url, rate_limiter=_limiter(), request=_request(client)
+    ) as ext:
         yield ext
 
 
@@ -139,17 +157,22 @@ async def test_refusals_are_not_retried(emu: BotApiEmulator, bot: ExtBot[None]) 
     assert _limiter_of(bot).retries == 0
 
 
-async def test_a_refused_connection_is_retried_then_reported() -> None:
+async def test_a_refused_connection_is_retried_then_reported(client: str) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # closed when the block ends: nothing listens there
     limiter = _limiter(attempts=3)
-    unreachable = ExtBot("123:ABC", base_url=f"http://127.0.0.1:{port}/bot", rate_limiter=limiter)
+    unreachable = ExtBot(
+        "123:ABC",
+        base_url=f"http://127.0.0.1:{port}/bot",
+        rate_limiter=limiter,
+        request=_request(client),
+    )
     try:
-        with pytest.raises(NetworkError, match="ConnectError"):
+        with pytest.raises(NetworkError, match=CLIENTS[client]):
             await unreachable.initialize()  # its getMe: tried three times
         assert limiter.retries == 2
-        with pytest.raises(NetworkError, match="ConnectError"):
+        with pytest.raises(NetworkError, match=CLIENTS[client]):
             await unreachable.send_message(USER, "x")  # a send that never left: also retried
         assert limiter.retries == 4
     finally:
