@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, exists, func, or_, select, update
+from sqlalchemy import Integer, and_, bindparam, case, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from storage.enums import InboxStatus, OutboxStatus
 from storage.models import InboxUpdate, OutboxMessage, table
@@ -74,62 +74,74 @@ async def claim(
 ) -> list[Claimed]:
     """Lease up to `limit` updates: each the earliest open one of its chat, none of a chat
     that another worker holds."""
-    row, earlier, held = InboxUpdate, aliased(InboxUpdate), aliased(InboxUpdate)
+    result = await session.execute(
+        _claim(session.get_bind().dialect.name),
+        {"now": now, "worker": worker, "until": now + lease, "limit": limit},
+    )
+    claimed = [Claimed(*r) for r in result.all()]
+    return sorted(claimed, key=lambda c: c.update_id)
+
+
+@cache
+def _claim(dialect: str) -> Any:
+    """The claim, built once per dialect: a worker claims each time an update finishes,
+    and building the statement cost more than running it (its values come as parameters)."""
+    row, outbox = table(InboxUpdate), table(OutboxMessage)
+    earlier, held = row.alias("earlier"), row.alias("held")
+    now = bindparam("now", type_=row.c.lease_until.type)
+    worker = bindparam("worker", type_=row.c.leased_by.type)
     open_now = or_(
         and_(
-            row.status == InboxStatus.PENDING,
-            or_(row.lease_until.is_(None), row.lease_until <= now),
+            row.c.status == InboxStatus.PENDING,
+            or_(row.c.lease_until.is_(None), row.c.lease_until <= now),
         ),
-        and_(row.status == InboxStatus.WORKING, row.lease_until <= now),  # its worker died
+        and_(row.c.status == InboxStatus.WORKING, row.c.lease_until <= now),  # its worker died
     )
     earlier_open = exists().where(
-        earlier.chat_id == row.chat_id,
-        earlier.update_id < row.update_id,
-        earlier.status.in_((InboxStatus.PENDING, InboxStatus.WORKING)),
+        earlier.c.chat_id == row.c.chat_id,
+        earlier.c.update_id < row.c.update_id,
+        earlier.c.status.in_((InboxStatus.PENDING, InboxStatus.WORKING)),
     )
     chat_held = exists().where(
-        held.chat_id == row.chat_id,
-        held.status == InboxStatus.WORKING,
-        held.lease_until > now,
+        held.c.chat_id == row.c.chat_id,
+        held.c.status == InboxStatus.WORKING,
+        held.c.lease_until > now,
     )
     # Replies another process stored for the chat and has not sent yet (its own sends
     # are in order already): this update's reply must not overtake them. A killed
     # process's replies hold the chat until a living one adopts and sends them.
     replies_waiting = exists().where(
-        OutboxMessage.chat_id == row.chat_id,
-        OutboxMessage.status == OutboxStatus.PENDING,
-        or_(OutboxMessage.sending_by.is_(None), OutboxMessage.sending_by != worker),
+        outbox.c.chat_id == row.c.chat_id,
+        outbox.c.status == OutboxStatus.PENDING,
+        or_(outbox.c.sending_by.is_(None), outbox.c.sending_by != worker),
     )
     pick = (
-        select(row.update_id)
+        select(row.c.update_id)
         .where(open_now, ~earlier_open, ~chat_held, ~replies_waiting)
-        .order_by(row.update_id)
-        .limit(limit)
+        .order_by(row.c.update_id)
+        .limit(bindparam("limit", type_=Integer))
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         picked = (
             pick.with_for_update(skip_locked=True, of=row).cte("pick").prefix_with("MATERIALIZED")
         )
-        which = row.update_id == picked.c.update_id
+        which = row.c.update_id == picked.c.update_id
     else:
-        which = row.update_id.in_(pick.scalar_subquery())
-    result = await session.execute(
+        which = row.c.update_id.in_(pick.scalar_subquery())
+    return (
         update(row)
         .where(which, open_now)
         .values(
             status=InboxStatus.WORKING,
             leased_by=worker,
-            lease_until=now + lease,
+            lease_until=bindparam("until", type_=row.c.lease_until.type),
             # a lease that ran out means its worker died handling it: that counts
             attempts=case(
-                (row.status == InboxStatus.WORKING, row.attempts + 1), else_=row.attempts
+                (row.c.status == InboxStatus.WORKING, row.c.attempts + 1), else_=row.c.attempts
             ),
         )
-        .returning(row.update_id, row.chat_id, row.payload, row.attempts, row.received_at)
-        .execution_options(synchronize_session=False)
+        .returning(row.c.update_id, row.c.chat_id, row.c.payload, row.c.attempts, row.c.received_at)
     )
-    claimed = [Claimed(*r) for r in result.all()]
-    return sorted(claimed, key=lambda c: c.update_id)
 
 
 _inbox = table(InboxUpdate)
