@@ -655,3 +655,26 @@ def test_random_input_never_raises_and_stays_fast() -> None:
         for tz in ("Europe/Berlin", "America/New_York"):
             assert isinstance(parse(text, now, tz), list)
     assert (time.perf_counter() - start) / 600 < 0.02  # well under 20 ms a message
+
+
+def test_a_message_is_normalised_once_for_all_who_read_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its dates, its entries and its red flags are each read from the normalised text;
+    # the handler asks for the red flags again. Normalising is most of a reading's cost.
+    from bot.domain.parsing import text as normal
+    from bot.domain.reading import read
+    from bot.domain.redflags import red_flags
+
+    seen: list[str] = []
+    real = normal.basic_normalize
+
+    def counted(message: str) -> list[str]:
+        seen.append(message)
+        return real(message)
+
+    monkeypatch.setattr(normal, "basic_normalize", counted)
+    message = "worst headache of my life since 3pm, 9/10 (test 4711)"
+    reading = read(message, NOW, TZ)
+    assert red_flags(message) == reading.flags != []
+    assert reading.entries
+    # once for the parser's vocabulary, once for the red flags' (a larger one)
+    assert seen == [message, message]

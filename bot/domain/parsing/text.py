@@ -61,6 +61,26 @@ CONTRACTIONS = {
     "let's": "let us",
 }
 _NT = re.compile(r"\b(\w+)n't\b")
+# each contraction as a whole word, compiled once (tried only when the text holds it)
+_CONTRACTION_PATTERNS = [
+    (word, re.compile(rf"\b{re.escape(word)}\b"), repl) for word, repl in CONTRACTIONS.items()
+]
+# (pattern, replacement) applied in order after the contractions
+_TIDY = [
+    (re.compile(p), r)
+    for p, r in [
+        (r"\b(i|you|we|they)'ve\b", r"\1 have"),
+        (r"\b(i|you|we|they)'d\b", r"\1 had"),
+        (r"\b(i|you|we|they)'ll\b", r"\1 will"),
+        (r"'s\b", ""),
+    ]
+]
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+_HYPHENATED = re.compile(r"(?<=[a-z])-(?=[a-z])")  # one-sided, headache-free, co-codamol
+# separate numbers from units and letters from numbers: 200mg, 3pm, 5h, x2
+_NUMBER_LETTER = re.compile(r"(\d)([a-z])")
+_LETTER_NUMBER = re.compile(r"([a-z])(\d)")
+_DECIMAL_COMMA = re.compile(r"(\d),(\d)")  # 7,5 hours (European decimal comma)
 _APOS_WORD = {
     # apostrophes dropped on a phone keyboard
     "didnt": "did not",
@@ -281,22 +301,21 @@ def basic_normalize(text: str) -> list[str]:
     s = _HA_LOWER.sub(lambda m: (m.group("pre") or "") + "headache", s)
     s = s.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'").replace("´", "'")
     s = s.replace("\u2013", "-").replace("\u2014", "-").replace("~", " about ")
-    for word, repl in CONTRACTIONS.items():
-        s = re.sub(rf"\b{re.escape(word)}\b", repl, s)
+    for word, pattern, repl in _CONTRACTION_PATTERNS:
+        if word in s:
+            s = pattern.sub(repl, s)
     s = _NT.sub(r"\1 not", s)
-    s = re.sub(r"\b(i|you|we|they)'ve\b", r"\1 have", s)
-    s = re.sub(r"\b(i|you|we|they)'d\b", r"\1 had", s)
-    s = re.sub(r"\b(i|you|we|they)'ll\b", r"\1 will", s)
-    s = re.sub(r"'s\b", "", s)
-    s = s.replace("'", "")
+    if "'" in s:
+        for pattern, repl in _TIDY:
+            s = pattern.sub(repl, s)
+        s = s.replace("'", "")
     # ordinals: 3rd -> 3, and "@" as "at"
-    s = re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", r"\1", s)
+    s = _ORDINAL.sub(r"\1", s)
     s = s.replace("@", " at ")
-    s = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", s)  # one-sided, headache-free, co-codamol
-    # separate numbers from units and letters from numbers: 200mg, 3pm, 5h, x2
-    s = re.sub(r"(\d)([a-z])", r"\1 \2", s)
-    s = re.sub(r"([a-z])(\d)", r"\1 \2", s)
-    s = re.sub(r"(\d),(\d)", r"\1.\2", s)  # 7,5 hours (European decimal comma)
+    s = _HYPHENATED.sub(" ", s)
+    s = _NUMBER_LETTER.sub(r"\1 \2", s)
+    s = _LETTER_NUMBER.sub(r"\1 \2", s)
+    s = _DECIMAL_COMMA.sub(r"\1.\2", s)
     tokens = _TOKEN.findall(s)
     tokens = [_APOS_WORD.get(t, t) for t in tokens]
     tokens = " ".join(tokens).split()
@@ -343,6 +362,14 @@ class Corrector:
 
 
 def normalize(text: str, corrector: Corrector | None = None) -> str:
+    """The one form the extractors read (see the module docstring)."""
+    return _normalized(text, corrector)
+
+
+# A message is read by several readers (its dates, its entries, its red flags), each
+# normalising it: the same text and corrector give the same form, made once.
+@lru_cache(maxsize=256)
+def _normalized(text: str, corrector: Corrector | None) -> str:
     tokens = basic_normalize(text)
     if corrector is not None:
         tokens = [corrector.correct(t) for t in tokens]
