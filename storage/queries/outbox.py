@@ -18,6 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.enums import OutboxStatus
 from storage.models import OutboxMessage, Worker, table
 
+_outbox = table(OutboxMessage)
+# built once: every reply runs it (its values come with each execution)
+_ADD = insert(_outbox).returning(_outbox.c.id, sort_by_parameter_order=True)
+
 
 async def add(
     session: AsyncSession,
@@ -48,9 +52,7 @@ async def add(
     ]
     if not values:
         return []
-    rows = table(OutboxMessage)
-    stored = insert(rows).returning(rows.c.id, sort_by_parameter_order=True)
-    ids = (await session.execute(stored, values)).scalars().all()
+    ids = (await session.execute(_ADD, values)).scalars().all()
     return [OutboxMessage(id=row_id, **row) for row_id, row in zip(ids, values, strict=True)]
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
+from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, update
@@ -117,14 +119,24 @@ async def delete_user_data(session: AsyncSession, user_id: int) -> None:
 
 async def claim_notice(session: AsyncSession, user_id: int, key: str, now: datetime) -> bool:
     """Record that a once-only notice goes out; False when it went out before."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     result = await session.execute(
-        insert(table(NoticeSent))
-        .values(user_id=user_id, key=key, sent_at=now)
-        .on_conflict_do_nothing(index_elements=["user_id", "key"])
-        .returning(table(NoticeSent).c.id)
+        _claim_notice(session.get_bind().dialect.name),
+        {"user_id": user_id, "key": key, "sent_at": now},
     )
     return result.first() is not None
+
+
+@cache
+def _claim_notice(dialect: str) -> Any:
+    """Built once per dialect: a person who has not chosen a time zone claims the zone
+    notice with every check-in that names a time."""
+    notices = table(NoticeSent)
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(notices)
+        .on_conflict_do_nothing(index_elements=["user_id", "key"])
+        .returning(notices.c.id)
+    )
 
 
 async def prompted(session: AsyncSession, after_id: int | None, limit: int) -> Sequence[User]:
