@@ -12,6 +12,7 @@ whose body can't be written waits for the read timeout instead.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -20,6 +21,8 @@ from telegram.request import BaseRequest, RequestData
 
 if TYPE_CHECKING:
     from telegram._utils.types import ODVInput
+
+log = logging.getLogger(__name__)
 
 # What PTB passes for a timeout the caller did not set.
 _DEFAULT = type(BaseRequest.DEFAULT_NONE)
@@ -93,11 +96,14 @@ class AiohttpRequest(BaseRequest):
             async with self._session.request(
                 method, url, data=_body(request_data), timeout=timeout
             ) as response:
-                return response.status, await response.read()
+                body = await response.read()
         except TimeoutError as err:  # aiohttp's connect and read timeouts are TimeoutErrors
             raise TimedOut(f"aiohttp.{type(err).__name__}: {err}") from err
         except aiohttp.ClientError as err:
             raise NetworkError(f"aiohttp.{type(err).__name__}: {err}") from err
+        # the method, never the URL (it holds the token) nor the parameters
+        log.debug("Bot API %s: %d", url.rpartition("/")[2], response.status)
+        return response.status, body
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:

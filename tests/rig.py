@@ -97,10 +97,10 @@ class LogWatch(logging.Handler):
 
 @contextmanager
 def watch_logs(*secrets: str) -> Iterator[LogWatch]:
-    """Capture every record at DEBUG, python-telegram-bot's and httpx's included."""
+    """Capture every record at DEBUG, python-telegram-bot's and the HTTP clients' included."""
     watch = LogWatch([TOKEN, *secrets])
     root = logging.getLogger()
-    names = ["", "bot", "telegram", "httpx", "httpcore", "asyncio", *CHATTY_LOGGERS]
+    names = ["", "bot", "telegram", "aiohttp", "httpx", "httpcore", "asyncio", *CHATTY_LOGGERS]
     saved = {name: logging.getLogger(name).level for name in names}
     root.addHandler(watch)
     for name in names:

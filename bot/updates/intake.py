@@ -24,7 +24,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-import httpx
+import aiohttp
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -136,15 +136,20 @@ class Poller:
         """Tell Telegram the stored batch arrived (a restart would refetch it otherwise)."""
         if self.offset is None:
             return
+        body = {"offset": self.offset, "timeout": 0, "limit": 1}
         try:
-            async with httpx.AsyncClient(timeout=5) as client:
-                await client.post(self.url, json={"offset": self.offset, "timeout": 0, "limit": 1})
-        except httpx.HTTPError:
+            async with (
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as client,
+                client.post(self.url, json=body) as response,
+            ):
+                await response.read()
+        except (aiohttp.ClientError, TimeoutError):
             pass  # a redelivery is stored once anyway
 
     async def _run(self) -> None:
         pause = RETRY_PAUSE
-        async with httpx.AsyncClient(timeout=POLL_TIMEOUT + 15) as client:
+        timeout = aiohttp.ClientTimeout(total=POLL_TIMEOUT + 15)
+        async with aiohttp.ClientSession(timeout=timeout) as client:
             while not self._stopping.is_set():
                 batch = await self._fetch(client)
                 if batch is None:
@@ -163,18 +168,19 @@ class Poller:
                 if ids:
                     self.offset = max(ids) + 1
 
-    async def _fetch(self, client: httpx.AsyncClient) -> list[dict[str, Any]] | None:
+    async def _fetch(self, client: aiohttp.ClientSession) -> list[dict[str, Any]] | None:
         """The next batch (maybe empty); None when the call failed."""
         body: dict[str, Any] = {"timeout": POLL_TIMEOUT, "allowed_updates": list(ALLOWED_UPDATES)}
         if self.offset is not None:
             body["offset"] = self.offset
         try:
-            response = await client.post(self.url, json=body)
+            async with client.post(self.url, json=body) as response:
+                content = await response.read()
             # Not response.json(): one button pressed in a modified client can carry bytes
             # that are not UTF-8 into the batch, and a batch that never decodes would be
             # fetched again forever, for everyone. Read them as python-telegram-bot does.
-            answer = json.loads(response.content.decode("utf-8", "replace"))
-        except (httpx.HTTPError, ValueError) as exc:
+            answer = json.loads(content.decode("utf-8", "replace"))
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
             log.warning("getUpdates failed: %s", type(exc).__name__)
             return None
         if not isinstance(answer, dict) or not answer.get("ok"):
