@@ -6,8 +6,9 @@ requests for about a third of that (check-ins/s +18 % on the same machine).
 
 Failures reach the bot as PTB's errors, with aiohttp's as their cause, so the
 rate limiter can tell a request that never left (`NOT_SENT`) from one that may
-have been carried out (bot.ratelimit). aiohttp has no write timeout: a request
-whose body can't be written waits for the read timeout instead.
+have been carried out (bot.ratelimit). aiohttp has no write timeout of its own:
+a request's whole time is bounded by the sum of its timeouts instead, so a body
+that can't be written does not hang the send.
 """
 
 from __future__ import annotations
@@ -43,12 +44,15 @@ class AiohttpRequest(BaseRequest):
         *,
         connection_pool_size: int = 256,
         read_timeout: float = 5.0,
+        write_timeout: float = 5.0,
         connect_timeout: float = 5.0,
         pool_timeout: float = 1.0,
         media_read_timeout: float = 20.0,
     ) -> None:
+        """PTB's defaults; `media_read_timeout` for uploads (charts, PDFs), read and write."""
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
+        self._write_timeout = write_timeout
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._media_read_timeout = media_read_timeout
@@ -83,10 +87,12 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = request_data.multipart_data if request_data else None
         read = _given(read_timeout, self._media_read_timeout if files else self._read_timeout)
+        write = _given(write_timeout, self._media_read_timeout if files else self._write_timeout)
         connect = _given(connect_timeout, self._connect_timeout)
         pool = _given(pool_timeout, self._pool_timeout)
+        parts = (read, write, connect, pool)
         timeout = aiohttp.ClientTimeout(
-            total=None,
+            total=None if None in parts else sum(p for p in parts if p is not None),
             # aiohttp's `connect` spans the wait for a pooled connection and a new one's connect
             connect=None if connect is None or pool is None else connect + pool,
             sock_connect=connect,
