@@ -5,9 +5,9 @@ wire is not the bottleneck; runs alternate (echo, echo-aiohttp, store, magbot,
 echo, ...) in one invocation, so a noisy machine shifts them alike: compare the
 ratio. The store bot is the echo bot that stores each message first (one row,
 one transaction, through magbot's engine): what any bot that keeps what it is
-told pays at the least. magbot sends through aiohttp (bot.transport), PTB's
-bots through httpx; the echo bot on aiohttp shows what that choice alone is
-worth, and magbot's ratio against it.
+told pays at the least. magbot sends through aiohttp (bot.transport), the echo
+and store bots through PTB's default, httpx; the echo bot on aiohttp shows what
+that choice alone is worth, and magbot's ratio against it.
 
 - check-ins/s: N people each send one free-text check-in at once; the time from
   the first message to the last reply. Each person has written once before (not
