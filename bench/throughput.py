@@ -19,6 +19,7 @@ that choice alone is worth, and magbot's ratio against it.
     python bench/throughput.py --database-url postgresql://postgres@127.0.0.1:5432/test
     python bench/throughput.py --people 300 --rounds 5
     python bench/throughput.py --loop asyncio       # both on asyncio's loop, not uvloop
+    python bench/throughput.py --bots echo magbot --text /help   # nothing to store
 
 Both bots run on the event loop `magbot run` uses (uvloop where installed), so the
 ratio compares the code, not the loop.
@@ -197,7 +198,9 @@ def _cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-async def checkins_per_second(emu: BotApiEmulator, people: int, base: int) -> tuple[float, float]:
+async def checkins_per_second(
+    emu: BotApiEmulator, people: int, base: int, text: str | None = None
+) -> tuple[float, float]:
     """Messages per second, and seconds of CPU per message: of this whole process (the
     bot, the emulator and the bench; one core is what they share), until the last reply."""
     ids = range(base, base + people)
@@ -206,7 +209,7 @@ async def checkins_per_second(emu: BotApiEmulator, people: int, base: int) -> tu
     cpu = _cpu()
     start = time.perf_counter()
     for n, person in enumerate(ids):
-        emu.user_says(person, CHECKINS[n % len(CHECKINS)])
+        emu.user_says(person, text or CHECKINS[n % len(CHECKINS)])
     await replies.wait(lambda: all(replies.at.get(p) for p in ids), 120)
     last = max(replies.at[p][0] for p in ids)
     return people / (last - start), (_cpu() - cpu) / people
@@ -245,7 +248,9 @@ async def database(url: str | None, folder: Path) -> AsyncIterator[str]:
         yield fresh
 
 
-async def one_round(kind: str, people: int, url: str | None, folder: Path) -> Round:
+async def one_round(
+    kind: str, people: int, url: str | None, folder: Path, text: str | None = None
+) -> Round:
     emu = BotApiEmulator(token=TOKEN, rate_limits=False)
     await emu.start()
     try:
@@ -260,7 +265,7 @@ async def one_round(kind: str, people: int, url: str | None, folder: Path) -> Ro
             else:
                 runner = magbot(emu, db_url)
             async with runner:
-                rate, cpu = await checkins_per_second(emu, people, FIRST_PERSON)
+                rate, cpu = await checkins_per_second(emu, people, FIRST_PERSON, text)
                 waits = await head_of_line(emu, FIRST_PERSON + 100_000)
     finally:
         await emu.stop()
@@ -278,7 +283,7 @@ async def main(args: argparse.Namespace) -> None:
         rounds = []
         for n in range(args.rounds):
             for kind in args.bots:
-                result = await one_round(kind, args.people, url, Path(tmp))
+                result = await one_round(kind, args.people, url, Path(tmp), args.text)
                 rounds.append(result)
                 print(
                     f"round {n + 1} {kind:12}: {result.rate:7.1f} check-ins/s,"
@@ -324,6 +329,11 @@ if __name__ == "__main__":
     parser.add_argument("--database-url", default=None, help="PostgreSQL URL (default: SQLite)")
     parser.add_argument("--people", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--text",
+        default=None,
+        help="every timed message this text (e.g. /help: magbot's path with nothing to store)",
+    )
     parser.add_argument(
         "--bots", nargs="+", choices=KINDS, default=list(KINDS), help="which bots (all)"
     )
