@@ -12,6 +12,9 @@ that choice alone is worth, and magbot's ratio against it.
 - check-ins/s: N people each send one free-text check-in at once; the time from
   the first message to the last reply. Each person has written once before (not
   timed): a first message also creates the person, which happens once in a life.
+- CPU per message: this whole process's CPU (bot, emulator and bench share one core, and
+  every bot here is bound by it) over those messages; at a ratio of 0.6 a check-in may
+  cost the echo bot's figure / 0.6 (bench/checkin_cost.py: the diary's own part of it).
 - head of line: one person sends 10 messages in a burst, then 100 others send one
   each; how long each of the 100 waits for their reply (median and max).
 
